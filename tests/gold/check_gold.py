@@ -17,6 +17,7 @@ tests/gold/heldout/gold.yaml + episodes.yaml + manifest.yaml (texts in tests/gol
 
 Uses only PyYAML. Exits 1 when any error is found; warnings do not fail.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,15 +34,27 @@ REPO = HERE.parents[1]
 
 UNITS = {"people", "years", "troops", "tenge_per_litre", "tenge", "outlets", "percent", "days", "usd"}
 FIGURE_KEYS = ("value_low", "value_high", "unit", "qualifier")
-FACT_KEYS = {"doc", "table", "category", "episode", "evidence", "claimant_type", "claimant",
-             "event_date", *FIGURE_KEYS}
+FACT_KEYS = {
+    "doc",
+    "table",
+    "category",
+    "episode",
+    "evidence",
+    "claimant_type",
+    "claimant",
+    "event_date",
+    *FIGURE_KEYS,
+}
 
 
 def find_taxonomy(explicit: str | None) -> Path:
-    candidates = [explicit, os.environ.get("KZUNREST_TAXONOMY"),
-                  REPO / "spec" / "taxonomy.yaml",
-                  REPO.parent / "shared" / "spec" / "taxonomy.yaml",
-                  Path("/work/shared/spec/taxonomy.yaml")]
+    candidates = [
+        explicit,
+        os.environ.get("KZUNREST_TAXONOMY"),
+        REPO / "spec" / "taxonomy.yaml",
+        REPO.parent / "shared" / "spec" / "taxonomy.yaml",
+        Path("/work/shared/spec/taxonomy.yaml"),
+    ]
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
@@ -67,7 +80,7 @@ def sentences(text: str) -> list[str]:
         parts = []
         pos = 0
         for m in _SPLIT.finditer(line):
-            parts.append(line[pos:m.start()] + line[m.start():m.end()].rstrip())
+            parts.append(line[pos : m.start()] + line[m.start() : m.end()].rstrip())
             pos = m.end()
         parts.append(line[pos:])
         merged: list[str] = []
@@ -76,8 +89,9 @@ def sentences(text: str) -> list[str]:
             if not p:
                 continue
             # keep list numbers ("1. Gas ...") and initials ("M. Ablyazov") with what follows
-            if merged and (re.fullmatch(r"[•□\-]?\s*\d{1,2}\.", merged[-1])
-                           or re.search(r"(^|\s)[A-Z]\.$", merged[-1])):
+            if merged and (
+                re.fullmatch(r"[•□\-]?\s*\d{1,2}\.", merged[-1]) or re.search(r"(^|\s)[A-Z]\.$", merged[-1])
+            ):
                 merged[-1] = merged[-1] + " " + p
             else:
                 merged.append(p)
@@ -322,11 +336,15 @@ def check_manifest(path: Path, docdir: Path, rep: Report) -> None:
 
 def summary(facts: list[dict], label: str) -> str:
     from collections import Counter
+
     by_t = Counter(f.get("table") for f in facts)
     by_e = Counter(f.get("episode") for f in facts)
-    return (f"{label}: {len(facts)} facts; "
-            + ", ".join(f"{k}={v}" for k, v in sorted(by_t.items())) + "; "
-            + ", ".join(f"{k}={v}" for k, v in sorted(by_e.items())))
+    return (
+        f"{label}: {len(facts)} facts; "
+        + ", ".join(f"{k}={v}" for k, v in sorted(by_t.items()))
+        + "; "
+        + ", ".join(f"{k}={v}" for k, v in sorted(by_e.items()))
+    )
 
 
 def main(argv=None) -> int:

@@ -1,0 +1,68 @@
+"""The pipeline flow: ingest -> extract -> validate -> compare -> publish, then swap in.
+
+Each step is one task around a plain function of `kzunrest`; everything is built in a
+staging folder and swapped in only when every step succeeded, so a failed or killed run
+leaves the last good outputs in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+
+from kzunrest import codebook as codebook_module
+from kzunrest import extract, ingest, outputs, warehouse
+from kzunrest.summary import RunSummary
+
+
+@task(name="ingest")
+def ingest_step(seeds_dir: Path, staging: Path, codebook_dir: Path) -> ingest.Corpus:
+    corpus = ingest.ingest(seeds_dir, codebook_module.load(codebook_dir))
+    ingest.write(corpus, staging)
+    return corpus
+
+
+@task(name="extract")
+def extract_step(staging: Path, codebook_dir: Path) -> dict[str, int]:
+    return extract.write(staging, codebook_module.load(codebook_dir))
+
+
+@task(name="validate")
+def validate_step(staging: Path) -> None:
+    """Placeholder until the validation issue: nothing is checked yet."""
+
+
+@task(name="compare")
+def compare_step(staging: Path) -> list[str]:
+    return warehouse.build(staging)
+
+
+@task(name="publish")
+def publish_step(staging: Path) -> None:
+    """Placeholder until the dashboard issue."""
+
+
+@flow(name="kzunrest-pipeline", log_prints=True)
+def pipeline(
+    seeds_dir: Path = Path("seeds"),
+    out_dir: Path = Path("datasets"),
+    strict: bool = False,
+    codebook_dir: Path = codebook_module.DEFAULT_DIR,
+) -> RunSummary:
+    seeds_dir, out_dir = Path(seeds_dir), Path(out_dir)
+    outputs.remove_leftovers(out_dir)
+    staging = outputs.new_staging(out_dir)
+    try:
+        corpus = ingest_step(seeds_dir, staging, codebook_dir)
+        summary = RunSummary.of(corpus, out_dir)
+        summary.check_strict(strict)
+        summary.rows = extract_step(staging, codebook_dir)
+        validate_step(staging)
+        compare_step(staging)
+        publish_step(staging)
+        outputs.swap_in(staging, out_dir)
+    finally:
+        if staging.exists():
+            outputs.discard(staging)
+    return summary

@@ -1,0 +1,56 @@
+"""The `kzunrest` command. Heavy libraries are imported inside commands so --help is instant."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help=__doc__.split(".")[0] + ".", no_args_is_help=True, add_completion=False)
+
+SeedsOption = Annotated[Path, typer.Option("--seeds", help="Folder of .txt articles and manifest.yaml.")]
+OutOption = Annotated[Path, typer.Option("--out", help="Output folder for tables, warehouse, dashboard.")]
+
+
+@app.callback()
+def main_callback() -> None:
+    """Code articles on the Zhanaozen 2011 and January 2022 unrest into comparable tables."""
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"kzunrest: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    seeds: SeedsOption = Path("seeds"),
+    out: OutOption = Path("datasets"),
+    strict: Annotated[bool, typer.Option(help="Fail if any file is rejected.")] = False,
+) -> None:
+    """Run the whole pipeline on a seeds folder (Prefect, ephemeral mode: no server needed)."""
+    from kzunrest.prefect_env import configure_one_shot
+
+    configure_one_shot()
+    from flows.pipeline import pipeline
+    from kzunrest.ingest import ManifestError
+    from kzunrest.summary import StrictFailure
+
+    typer.echo(f"kzunrest: running the pipeline on {seeds} -> {out} ...", err=True)
+    try:
+        summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
+    except ManifestError as exc:
+        _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
+    except StrictFailure as exc:
+        _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
+    typer.echo("\n".join(summary.lines()))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

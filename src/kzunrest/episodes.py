@@ -1,0 +1,179 @@
+"""Place each sentence in an episode (or in neither), and say which cue decided.
+
+Evidence in order of strength: dates and years in the sentence; cue phrases from
+`codebook/episodes.yaml`; relative phrases counted from the section's date; then context
+(the paragraph, the section, the document, the published date). A line that is only a date
+("December 15, 2021") starts a section: it is the reference date for what follows, which is
+how a file holding several dated posts is read post by post.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from kzunrest import dates
+from kzunrest.codebook import Codebook
+
+NEITHER = None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    cues: list[tuple[re.Pattern, str]]  # (phrase regex, episode)
+    neither: re.Pattern | None
+    relative_back: list[re.Pattern]
+    relative_here: list[re.Pattern]
+    windows: dict[str, tuple[date, date]]
+
+
+@cache
+def _rules(codebook: Codebook) -> _Rules:
+    spec = codebook.episode_cues
+    cues = [
+        (re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE if not phrase.isupper() else 0), eid)
+        for eid, phrases in spec.get("cues", {}).items()
+        for phrase in phrases
+    ]
+    neither = spec.get("neither") or []
+    return _Rules(
+        cues=cues,
+        neither=re.compile("|".join(re.escape(p) for p in neither), re.IGNORECASE) if neither else None,
+        relative_back=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("back", [])],
+        relative_here=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("here", [])],
+        windows={eid: ep.window for eid, ep in codebook.episodes.items()},
+    )
+
+
+def _episode_of_year(year: int, rules: _Rules) -> str | None:
+    for eid, (start, end) in rules.windows.items():
+        if start.year <= year <= end.year:
+            return eid
+    return None
+
+
+def _section_date(sentence: str) -> date | None:
+    """The date of a line that is nothing but a full date (a post's dateline)."""
+    found = dates.find_dates(sentence)
+    if len(found) == 1 and found[0].year and found[0].day:
+        rest = (sentence[: found[0].start] + sentence[found[0].end :]).strip(" .,:-–|")
+        if len(rest) <= 12:  # e.g. "Posted on", "Updated"
+            return dates.resolve(found[0].month, found[0].day, found[0].year, None)
+    return None
+
+
+def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counter, list[str]]:
+    """Episode votes from the sentence alone, and the cues that cast them."""
+    votes: Counter = Counter()
+    reasons: list[str] = []
+    mentioned_dates = dates.find_dates(sentence)
+    date_years = set()
+    for m in mentioned_dates:
+        resolved = dates.resolve(m.month, m.day, m.year, reference)
+        if m.year:
+            date_years.add(m.year)
+        if resolved is None:
+            continue
+        eid = _episode_of_date_rules(resolved, rules)
+        if eid is not None or m.year:
+            votes[eid] += 3 if m.year else 1
+            reasons.append(f"date {sentence[m.start : m.end]}")
+    for year in dates.find_years(sentence):
+        if year in date_years:
+            continue
+        eid = _episode_of_year(year, rules)
+        votes[eid] += 3
+        reasons.append(f"year {year}")
+    for pattern, eid in rules.cues:
+        m = pattern.search(sentence)
+        if m:
+            votes[eid] += 2
+            reasons.append(f"cue '{m.group(0)}'")
+    if rules.neither is not None:
+        m = rules.neither.search(sentence)
+        if m:
+            votes[NEITHER] += 2
+            reasons.append(f"other event '{m.group(0)}'")
+    if reference is not None:
+        for pattern in rules.relative_back:
+            m = pattern.search(sentence)
+            if not m:
+                continue
+            unit = m.groupdict().get("unit") or "year"
+            n = dates.number_value(m.groupdict().get("n") or "1")
+            if n is None:
+                continue
+            target = dates.shift(reference, -n, unit)
+            votes[_episode_of_date_rules(target, rules)] += 2
+            reasons.append(f"relative '{m.group(0)}' from {reference.isoformat()}")
+    return votes, reasons
+
+
+def _episode_of_date_rules(day: date, rules: _Rules) -> str | None:
+    for eid, (start, end) in rules.windows.items():
+        if start <= day <= end:
+            return eid
+    return None
+
+
+def place_sentences(
+    text: str, spans: list[tuple[int, int]], published: date | None, codebook: Codebook
+) -> list[tuple[str | None, str]]:
+    """(episode, reason) for each sentence span of one document."""
+    rules = _rules(codebook)
+    reference = published
+    section = 0
+    own: list[tuple[str | None, str] | None] = []
+    sections: list[int] = []
+    paragraph_starts: list[bool] = []
+    previous_end = None
+    for start, end in spans:
+        sentence = text[start:end]
+        paragraph_starts.append(previous_end is None or "\n" in text[previous_end:start])
+        previous_end = end
+        dateline = _section_date(sentence)
+        if dateline is not None:
+            reference, section = dateline, section + 1
+        sections.append(section)
+        votes, reasons = _votes(sentence, reference, rules)
+        if not votes:
+            own.append(None)
+            continue
+        ranked = votes.most_common()
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            own.append(None)  # a tie: let the context decide
+            continue
+        own.append((ranked[0][0], "; ".join(reasons)))
+
+    by_section: dict[int, Counter] = {}
+    whole = Counter()
+    for decided, sec in zip(own, sections, strict=True):
+        if decided is not None and decided[0] is not None:
+            by_section.setdefault(sec, Counter())[decided[0]] += 1
+            whole[decided[0]] += 1
+    default = _majority(whole)
+    default_reason = "document majority"
+    if default is None and published is not None:
+        default, default_reason = _episode_of_date_rules(published, rules), "published date"
+
+    placed: list[tuple[str | None, str]] = []
+    for i, decided in enumerate(own):
+        if decided is not None:
+            placed.append(decided)
+        elif i > 0 and not paragraph_starts[i] and sections[i] == sections[i - 1]:
+            placed.append((placed[-1][0], "context: sentence before in its paragraph"))
+        elif (section_choice := _majority(by_section.get(sections[i], Counter()))) is not None:
+            placed.append((section_choice, "context: section majority"))
+        else:
+            placed.append((default, f"context: {default_reason}" if default else "no cue"))
+    return placed
+
+
+def _majority(counts: Counter) -> str | None:
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]

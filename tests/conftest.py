@@ -1,0 +1,46 @@
+"""Test-wide set-up: Prefect gets a throw-away home before anything imports it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="kzunrest-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ.pop("PREFECT_API_URL", None)
+
+from kzunrest.prefect_env import configure_one_shot  # noqa: E402
+
+configure_one_shot()
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    from kzunrest import codebook as codebook_module
+
+    return codebook_module.load()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One ephemeral Prefect API for the whole session (start-up is the slow part)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="session")
+def seeds_run(prefect_harness, tmp_path_factory):
+    """The pipeline run once on the seeds; tests read its outputs."""
+    from flows.pipeline import pipeline
+
+    out = tmp_path_factory.mktemp("run") / "datasets"
+    summary = pipeline(seeds_dir=SEEDS, out_dir=out)
+    return out, summary
