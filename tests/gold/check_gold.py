@@ -254,7 +254,9 @@ def check_facts(path: Path, docdir: Path, tax: dict, rep: Report, docs: dict) ->
     return facts
 
 
-def check_episodes(path: Path, docdir: Path, tax: dict, rep: Report, docs: dict) -> list[dict]:
+def check_episodes(path: Path, docdir: Path, tax: dict, rep: Report, docs: dict,
+                   require_all: bool = False) -> list[dict]:
+    """require_all: every sentence of every *.txt in docdir must be placed (held-out set)."""
     data = load_yaml(path)
     name = path.relative_to(REPO) if path.is_relative_to(REPO) else path
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("sentences"), list):
@@ -303,6 +305,16 @@ def check_episodes(path: Path, docdir: Path, tax: dict, rep: Report, docs: dict)
             rep.err(where, f"same sentence as entry #{seen[key]}")
         else:
             seen[key] = n
+    if require_all:
+        for p in sorted(docdir.glob("*.txt")):
+            if p.name not in docs:
+                docs[p.name] = Doc(p)
+            d = docs[p.name]
+            if d is None:
+                continue
+            missing = [s for i, s in enumerate(d.sents) if (p.name, i) not in seen]
+            for s in missing:
+                rep.err(str(name), f"{p.name}: sentence not placed: {s[:60]!r}")
     return rows
 
 
@@ -374,7 +386,7 @@ def main(argv=None) -> int:
             facts = check_facts(held / "gold.yaml", held, tax, rep, hdocs)
             lines.append(summary(facts, "heldout/gold.yaml"))
         if (held / "episodes.yaml").is_file():
-            rows = check_episodes(held / "episodes.yaml", held, tax, rep, hdocs)
+            rows = check_episodes(held / "episodes.yaml", held, tax, rep, hdocs, require_all=True)
             lines.append(f"heldout/episodes.yaml: {len(rows)} sentences")
     if not args.quiet:
         for w in rep.warnings:
