@@ -31,20 +31,27 @@ def run(
     strict: Annotated[bool, typer.Option(help="Fail if any file is rejected.")] = False,
 ) -> None:
     """Run the whole pipeline on a seeds folder (Prefect, ephemeral mode: no server needed)."""
-    from kzunrest.prefect_env import configure_one_shot
-
-    configure_one_shot()
-    from flows.pipeline import pipeline
-    from kzunrest.ingest import ManifestError
-    from kzunrest.summary import StrictFailure
+    from kzunrest.prefect_env import ephemeral_api, wait_until_healthy
 
     typer.echo(f"kzunrest: running the pipeline on {seeds} -> {out} ...", err=True)
-    try:
-        summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
-    except ManifestError as exc:
-        _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
-    except StrictFailure as exc:
-        _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
+    with ephemeral_api() as api_url:  # the server boots while the imports below run
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        from flows.pipeline import pipeline
+        from kzunrest.ingest import ManifestError
+        from kzunrest.summary import StrictFailure
+
+        try:
+            if api_url is None:
+                summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
+            else:
+                wait_until_healthy(api_url)
+                with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                    summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
+        except ManifestError as exc:
+            _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
+        except StrictFailure as exc:
+            _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
     typer.echo("\n".join(summary.lines()))
 
 
