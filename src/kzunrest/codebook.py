@@ -44,6 +44,8 @@ class Codebook:
     episode_cues: dict = field(repr=False)  # codebook/episodes.yaml
     cleaning: dict = field(repr=False)  # codebook/cleaning.yaml
     patterns: dict = field(repr=False)  # codebook/patterns/<table>.yaml, keyed by table id
+    figures: dict = field(default_factory=dict, repr=False)  # codebook/figures.yaml
+    claimants: dict = field(default_factory=dict, repr=False)  # codebook/claimants.yaml
 
     def table_categories(self, table: str) -> list[Category]:
         return [c for (t, _), c in self.categories.items() if t == table]
@@ -52,6 +54,10 @@ class Codebook:
 def _read_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as fh:
         return yaml.safe_load(fh) or {}
+
+
+def _read_optional(path: Path) -> dict:
+    return _read_yaml(path) if path.is_file() else {}
 
 
 def _version(directory: Path) -> str:
@@ -93,4 +99,6 @@ def load(directory: Path = DEFAULT_DIR) -> Codebook:
         episode_cues=_read_yaml(directory / "episodes.yaml"),
         cleaning=_read_yaml(directory / "cleaning.yaml"),
         patterns=patterns,
+        figures=_read_optional(directory / "figures.yaml"),
+        claimants=_read_optional(directory / "claimants.yaml"),
     )
