@@ -29,11 +29,22 @@ def codebook():
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One ephemeral Prefect API for the whole session (start-up is the slow part)."""
-    from prefect.testing.utilities import prefect_test_harness
+    """One temporary Prefect API server for the whole session (start-up is the slow part).
 
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+    Yields its URL; PREFECT_API_URL is exported too, so `kzunrest run` subprocesses use it.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from kzunrest.prefect_env import ephemeral_api, wait_until_healthy
+
+    with ephemeral_api() as api_url:
+        wait_until_healthy(api_url)
+        os.environ["PREFECT_API_URL"] = api_url
+        try:
+            with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                yield api_url
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
 
 
 @pytest.fixture(scope="session")
