@@ -1,0 +1,411 @@
+"""Generate the Great Expectations suites in `expectations/` from the codebook and the schema.
+
+The value sets (episodes, categories, families, claimant types, qualifiers, units) and the
+episode windows are taken from `kzunrest.codebook`, the column lists from `kzunrest.schema`, so
+the committed JSON cannot drift from them: `tests/test_validate.py` checks that every committed
+suite equals what this module produces. After changing the codebook, run
+
+    .venv/bin/python -m kzunrest.suites
+
+Suites are plain GX 1.x suite JSON (`gx.ExpectationSuite(**json)` loads them). Each expectation
+carries `meta.name`, the stable name reports and tests use, and a `severity`: `critical` stops
+the run, `warning` is only reported. Cross-table and text checks that GX cannot express on one
+frame are "checked columns": the suite lists them in `meta.checked_columns`, `kzunrest.validate`
+computes each as a boolean column before validation, and the suite expects it to be all true.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kzunrest import codebook as codebook_module
+from kzunrest import schema
+from kzunrest.codebook import Codebook
+
+SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+
+# Sane ceilings for counts of people: an order of magnitude above the largest claim about either
+# episode (2022: ~10,000 detained, ~4,500 injured, 238 killed by official count), so a figure
+# above them is a parsing error (a year, a price, a sum of money read as a count).
+PEOPLE_CEILINGS = {"killed": 5_000, "injured": 20_000, "detained": 50_000}
+LOWER_BOUND_QUALIFIERS = ["at_least", "more_than"]
+UPPER_BOUND_QUALIFIERS = ["up_to"]
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def expect(name: str, type_: str, description: str, severity: str = "critical", **kwargs) -> dict:
+    return {
+        "type": type_,
+        "kwargs": kwargs,
+        "meta": {"name": name},
+        "severity": severity,
+        "description": description,
+    }
+
+
+def equals(column: str, value: str) -> dict:
+    return {"type": "comparison", "column": {"name": column}, "operator": "==", "parameter": value}
+
+
+def is_in(column: str, values: list) -> dict:
+    return {"type": "comparison", "column": {"name": column}, "operator": "IN", "parameter": values}
+
+
+def not_null(column: str) -> dict:
+    return {"type": "nullity", "column": {"name": column}, "is_null": False}
+
+
+def any_of(*conditions: dict) -> dict:
+    return {"type": "or", "conditions": list(conditions)}
+
+
+def not_null_checks(columns: list[str]) -> list[dict]:
+    return [
+        expect(f"{c}_not_null", "expect_column_values_to_not_be_null", f"Every row has a {c}.", column=c)
+        for c in columns
+    ]
+
+
+def unique_key(column: str) -> list[dict]:
+    return [
+        *not_null_checks([column]),
+        expect(
+            f"{column}_unique", "expect_column_values_to_be_unique", f"{column} is unique.", column=column
+        ),
+    ]
+
+
+def checked(column: str, description: str) -> dict:
+    """The suite's expectation on a checked column: every row is true."""
+    return expect(column, "expect_column_values_to_be_in_set", description, column=column, value_set=[True])
+
+
+def in_set(name: str, column: str, values: list[str], description: str, **kwargs) -> dict:
+    return expect(
+        name, "expect_column_values_to_be_in_set", description, column=column, value_set=values, **kwargs
+    )
+
+
+def suite(name: str, table_schema, checked_columns: list[str], expectations: list[dict], what: str) -> dict:
+    columns = [*table_schema.names, *checked_columns]
+    head = expect(
+        "columns_match_schema",
+        "expect_table_columns_to_match_ordered_list",
+        "The table has the columns of kzunrest.schema, in order (then the checked columns).",
+        column_list=columns,
+    )
+    names = [e["meta"]["name"] for e in [head, *expectations]]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"suite {name}: expectation names used twice: {duplicated}")
+    return {
+        "name": name,
+        "meta": {"what": what, "checked_columns": checked_columns},
+        "expectations": [head, *expectations],
+    }
+
+
+def span_checks() -> list[dict]:
+    return [
+        expect(
+            "span_ordered",
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "char_start < char_end.",
+            column_A="char_end",
+            column_B="char_start",
+            or_equal=False,
+            ignore_row_if="either_value_is_missing",
+        ),
+        expect(
+            "char_start_non_negative",
+            "expect_column_values_to_be_between",
+            "char_start >= 0.",
+            column="char_start",
+            min_value=0,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- one suite per table
+
+
+def documents_suite() -> dict:
+    return suite(
+        "documents",
+        schema.DOCUMENTS,
+        ["n_chars_matches_text", "doc_id_matches_text_hash"],
+        [
+            *unique_key("doc_id"),
+            *unique_key("path"),
+            *not_null_checks(["sha256", "n_chars", "text"]),
+            expect(
+                "doc_id_format",
+                "expect_column_values_to_match_regex",
+                "doc_id is 16 lowercase hex digits.",
+                column="doc_id",
+                regex="^[0-9a-f]{16}$",
+            ),
+            checked("n_chars_matches_text", "n_chars == len(text): character offsets count the stored text."),
+            checked(
+                "doc_id_matches_text_hash",
+                "sha256 is the SHA-256 of text and doc_id its first 16 digits: the text quotes point into "
+                "is the text that was hashed.",
+            ),
+            expect(
+                "documents_present",
+                "expect_table_row_count_to_be_between",
+                "At least one document was ingested.",
+                severity="warning",
+                min_value=1,
+            ),
+        ],
+        "One row per ingested article: the text every fact's span points into.",
+    )
+
+
+def sentences_suite(codebook: Codebook) -> dict:
+    return suite(
+        "sentences",
+        schema.SENTENCES,
+        ["doc_id_in_documents", "span_in_document", "text_matches_span"],
+        [
+            *unique_key("sentence_id"),
+            *not_null_checks(["doc_id", "char_start", "char_end", "text", "episode_reason"]),
+            checked("doc_id_in_documents", "Every doc_id is a document of this run."),
+            *span_checks(),
+            checked("span_in_document", "char_end <= the document's n_chars."),
+            checked("text_matches_span", "text == documents.text[char_start:char_end]."),
+            in_set(
+                "episode_in_taxonomy",
+                "episode",
+                sorted(codebook.episodes),
+                "episode is a taxonomy episode id (or null: in neither episode).",
+            ),
+        ],
+        "One row per sentence, placed in an episode or in neither.",
+    )
+
+
+def fact_suite(table_id: str, table_name: str, codebook: Codebook) -> dict:
+    categories = codebook.table_categories(table_id)
+    episodes = sorted(codebook.episodes)
+    expectations = [
+        *unique_key("record_id"),
+        *not_null_checks(
+            ["episode", "category", "family", "doc_id", "sentence_id", "char_start", "char_end", "quote"]
+        ),
+        *not_null_checks(["rule_id"]),
+        # contracts: every id comes from the codebook
+        in_set("episode_in_taxonomy", "episode", episodes, "episode is a taxonomy episode id."),
+        in_set(
+            "category_in_taxonomy",
+            "category",
+            sorted(c.id for c in categories),
+            f"category is a taxonomy id of the {table_id} table.",
+        ),
+        in_set(
+            "family_in_taxonomy",
+            "family",
+            sorted({c.family for c in categories}),
+            f"family is a family of the {table_id} table.",
+        ),
+        expect(
+            "family_matches_category",
+            "expect_column_pair_values_to_be_in_set",
+            "family is the taxonomy's family of the category.",
+            column_A="category",
+            column_B="family",
+            value_pairs_set=sorted([c.id, c.family] for c in categories),
+            ignore_row_if="either_value_is_missing",
+        ),
+        in_set(
+            "claimant_type_in_taxonomy",
+            "claimant_type",
+            list(codebook.claimant_types),
+            "claimant_type is a taxonomy claimant type (or null).",
+        ),
+        in_set(
+            "qualifier_in_taxonomy",
+            "qualifier",
+            list(codebook.qualifiers),
+            "qualifier is a taxonomy qualifier.",
+        ),
+        in_set("unit_in_codebook", "unit", list(codebook.units), "unit is one of codebook/units.yaml."),
+        # keys into the other tables
+        checked("doc_id_in_documents", "Every doc_id is a document of this run."),
+        checked("sentence_in_document", "sentence_id is a sentence of the row's document."),
+        # evidence
+        *span_checks(),
+        checked("span_in_document", "char_end <= the document's n_chars."),
+        checked("span_in_sentence", "The span lies inside the row's sentence."),
+        checked("quote_matches_span", "quote == documents.text[char_start:char_end]."),
+        # figures
+        *[
+            expect(
+                f"{c}_non_negative",
+                "expect_column_values_to_be_between",
+                f"{c} >= 0.",
+                column=c,
+                min_value=0,
+            )
+            for c in ("value_low", "value_high")
+        ],
+        expect(
+            "value_low_not_above_value_high",
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "value_low <= value_high when both are set.",
+            column_A="value_high",
+            column_B="value_low",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        expect(
+            "exact_bounds_equal",
+            "expect_column_pair_values_to_be_equal",
+            "An exact figure has value_low == value_high, both set.",
+            column_A="value_low",
+            column_B="value_high",
+            ignore_row_if="neither",
+            row_condition=equals("qualifier", "exact"),
+        ),
+        expect(
+            "lower_bound_has_low",
+            "expect_column_values_to_not_be_null",
+            "at_least / more_than figures set value_low.",
+            column="value_low",
+            row_condition=is_in("qualifier", LOWER_BOUND_QUALIFIERS),
+        ),
+        expect(
+            "lower_bound_has_no_high",
+            "expect_column_values_to_be_null",
+            "at_least / more_than figures leave value_high null.",
+            column="value_high",
+            row_condition=is_in("qualifier", LOWER_BOUND_QUALIFIERS),
+        ),
+        expect(
+            "upper_bound_has_high",
+            "expect_column_values_to_not_be_null",
+            "up_to figures set value_high.",
+            column="value_high",
+            row_condition=is_in("qualifier", UPPER_BOUND_QUALIFIERS),
+        ),
+        expect(
+            "upper_bound_has_no_low",
+            "expect_column_values_to_be_null",
+            "up_to figures leave value_low null.",
+            column="value_low",
+            row_condition=is_in("qualifier", UPPER_BOUND_QUALIFIERS),
+        ),
+        *[
+            expect(
+                f"figure_has_{c}",
+                "expect_column_values_to_not_be_null",
+                f"A row with a figure has a {c}.",
+                column=c,
+                row_condition=any_of(not_null("value_low"), not_null("value_high")),
+            )
+            for c in ("qualifier", "unit", "claimant_type")
+        ],
+        # dates
+        *[
+            expect(
+                f"event_date_in_window_{episode.id}",
+                "expect_column_values_to_be_between",
+                f"event_date of a {episode.id} row lies in its window "
+                f"{episode.window[0].isoformat()}..{episode.window[1].isoformat()}.",
+                column="event_date",
+                min_value=episode.window[0].isoformat(),
+                max_value=episode.window[1].isoformat(),
+                row_condition=equals("episode", episode.id),
+            )
+            for episode in sorted(codebook.episodes.values(), key=lambda e: e.id)
+        ],
+    ]
+    if table_id == "outcome":
+        counts = sorted(PEOPLE_CEILINGS)
+        expectations += [
+            in_set(
+                "people_counts_in_people",
+                "unit",
+                ["people"],
+                f"{', '.join(counts)} figures count people.",
+                row_condition=is_in("category", counts),
+            ),
+            *[
+                expect(
+                    f"{category}_{c}_below_ceiling",
+                    "expect_column_values_to_be_between",
+                    f"A {category} figure is at most {ceiling:,} (larger is a parsing error).",
+                    column=c,
+                    max_value=ceiling,
+                    row_condition=equals("category", category),
+                )
+                for category, ceiling in sorted(PEOPLE_CEILINGS.items())
+                for c in ("value_low", "value_high")
+            ],
+        ]
+    expectations.append(
+        expect(
+            "both_episodes_present",
+            "expect_column_distinct_values_to_contain_set",
+            "Both episodes have rows (a warning: a table may legitimately lack one).",
+            severity="warning",
+            column="episode",
+            value_set=episodes,
+        )
+    )
+    return suite(
+        table_name,
+        schema.FACTS,
+        [
+            "doc_id_in_documents",
+            "sentence_in_document",
+            "span_in_document",
+            "span_in_sentence",
+            "quote_matches_span",
+        ],
+        expectations,
+        f"{table_name}: one row per coded {table_id}, with its evidence and figure.",
+    )
+
+
+def rejections_suite() -> dict:
+    return suite(
+        "rejections",
+        schema.REJECTIONS,
+        [],
+        [*unique_key("path"), *not_null_checks(["reason"])],
+        "One row per input file that could not be ingested, with the reason.",
+    )
+
+
+def build(codebook: Codebook) -> dict[str, dict]:
+    """Every generated suite by name (= table name)."""
+    suites = [documents_suite(), sentences_suite(codebook), rejections_suite()]
+    suites += [fact_suite(t, name, codebook) for t, name in schema.FACT_TABLES.items()]
+    return {s["name"]: s for s in sorted(suites, key=lambda s: s["name"])}
+
+
+def dumps(suite_json: dict) -> str:
+    return json.dumps(suite_json, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(directory: Path = SUITES_DIR, codebook: Codebook | None = None) -> list[Path]:
+    """Write the generated suites; suites written by hand (e.g. compare_*.json) are left alone."""
+    codebook = codebook or codebook_module.load()
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, suite_json in build(codebook).items():
+        path = directory / f"{name}.json"
+        path.write_text(dumps(suite_json), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write(Path(sys.argv[1]) if len(sys.argv) > 1 else SUITES_DIR):
+        print(path)
