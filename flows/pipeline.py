@@ -12,7 +12,7 @@ from pathlib import Path
 from prefect import flow, task
 
 from kzunrest import codebook as codebook_module
-from kzunrest import extract, ingest, outputs, warehouse
+from kzunrest import compare, extract, ingest, outputs, warehouse
 from kzunrest.summary import RunSummary
 
 
@@ -34,8 +34,10 @@ def validate_step(staging: Path) -> None:
 
 
 @task(name="compare")
-def compare_step(staging: Path) -> list[str]:
-    return warehouse.build(staging)
+def compare_step(staging: Path, codebook_dir: Path) -> list[str]:
+    """Load the run's tables into warehouse.duckdb, then run the named comparisons over them."""
+    warehouse.build(staging)
+    return compare.run(staging, codebook_module.load(codebook_dir))
 
 
 @task(name="publish")
@@ -59,7 +61,7 @@ def pipeline(
         summary.check_strict(strict)
         summary.rows = extract_step(staging, codebook_dir)
         validate_step(staging)
-        compare_step(staging)
+        compare_step(staging, codebook_dir)
         publish_step(staging)
         outputs.swap_in(staging, out_dir)
     finally:

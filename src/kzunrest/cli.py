@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -53,6 +54,42 @@ def run(
         except StrictFailure as exc:
             _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
     typer.echo("\n".join(summary.lines()))
+
+
+class SqlFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def sql(
+    query: Annotated[
+        str | None,
+        typer.Argument(help="One SELECT query. Without it: the tables and views, with their columns."),
+    ] = None,
+    out: OutOption = Path("datasets"),
+    output_format: Annotated[
+        SqlFormat, typer.Option("--format", help="How to print the result.")
+    ] = SqlFormat.table,
+) -> None:
+    """Query warehouse.duckdb read-only: SELECT only; writes, files, extensions and settings are refused."""
+    from kzunrest import sql as sql_module
+
+    path = sql_module.warehouse_path(out)
+    fmt = output_format.value
+    try:
+        if query is None:
+            typer.echo(sql_module.format_relations(sql_module.relations(path), fmt))
+            return
+        result = sql_module.run(path, query)
+    except sql_module.NoWarehouse as exc:
+        _fail(str(exc), 1)
+    except sql_module.QueryRefused as exc:
+        _fail(f"refused: {exc}\nThe warehouse was not touched.", 2)
+    except sql_module.QueryFailed as exc:
+        _fail(f"{exc}\n\nThe warehouse ({path}) has\n{sql_module.relation_names(path)}", 1)
+    typer.echo(sql_module.FORMATS[fmt](result))
 
 
 def main() -> None:  # pragma: no cover - console entry point
