@@ -1,0 +1,704 @@
+"""Figures: every number a sentence states, with its bounds and unit, read from codebook/figures.yaml.
+
+A figure keeps the text's own bounding ("at least 17" is at_least 17..null, "hundreds" is vague
+200..999) so that disagreeing claims stay apart; which fact a figure belongs to is the
+extractor's decision. The word lists, cue phrases and unit nouns are data (codebook/figures.yaml,
+whose header also records the decisions for ranges, changes and non-figures).
+
+The parser walks a sentence's tokens once. Sentences without a digit or a number word return at
+the prefilter, so the common path is one regex search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kzunrest import codebook as codebook_module
+from kzunrest.codebook import Codebook
+
+
+@dataclass(frozen=True)
+class Figure:
+    start: int  # span of the figure phrase (bound cue, number, unit noun) within the text passed in
+    end: int
+    value_low: float | None
+    value_high: float | None
+    unit: str | None  # one of codebook/units.yaml, or None when the text counts something else
+    qualifier: str  # exact | at_least | more_than | about | up_to | vague
+    role: str | None = None  # "from" | "to": the two ends of a change ("from 60 to 120 tenge")
+
+
+# Token kinds.
+_NUM, _WORD, _PUNCT, _VFRAC = 0, 1, 2, 3
+_KINDS = {"num": _NUM, "word": _WORD, "punct": _PUNCT, "vfrac": _VFRAC}
+
+_TOKEN = re.compile(
+    r"(?P<num>\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?(?:/\d+)?)"
+    r"|(?P<vfrac>[½¼¾])"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<punct>[^\w\s])"
+)
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+_ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
+_TIME_SUFFIXES = {"am", "pm", "h", "hrs"}
+
+# Stretches that hold digits but no quantity: numeric dates, clock times, phone numbers, URLs,
+# e-mail addresses, citation marks and ages. Their digits are never read as figures.
+_MASKS = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+    r"|\b\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.m\.|[ap]m\b|o['’]clock\b)"
+    r"|(?:\+\d{1,3}[\s.-]?)(?:\(\d{1,5}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){2,}"
+    r"|\(\d{2,5}\)\s?\d{2,4}(?:[\s.-]\d{2,4}){1,}"
+    r"|\b\d{3,4}-\d{2,4}-\d{2,4}(?:-\d{2,4})?\b"
+    r"|(?:https?://|www\.)\S+|\S+@\S+\.\w+"
+    r"|\[\d+\]"
+    r"|\b(?:aged|age|ages)\s+\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
+    r"|\b[\w-]+[-\s]years?[-\s]olds?\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class FigureLexicon:
+    """codebook/figures.yaml compiled into lookups (built once per codebook)."""
+
+    prefilter: re.Pattern
+    ones: dict[str, int]
+    tens: dict[str, int]
+    hundred: dict[str, int]
+    scales: dict[str, int]
+    dozen: dict[str, int]
+    fractions: dict[str, float]
+    digit_scales: dict[str, int]
+    vague: dict[tuple[str, ...], tuple[float, float]]
+    before: dict[tuple[str, ...], str]
+    after: dict[tuple[str, ...], str]
+    units: dict[tuple[str, ...], str]
+    durations: dict[str, tuple[str | None, float]]
+    troop_collectives: frozenset[str]
+    currency_prefixes: dict[str, str | None]
+    per_litre: tuple[tuple[str, ...], ...]
+    fuel: re.Pattern
+    per_litre_max: float
+    fuel_distance: int
+    person_count: re.Pattern
+    casualty_predicate: frozenset[str]
+    max_words: int
+    stop_words: frozenset[str]
+    crossable: frozenset[str]
+    months: frozenset[str]
+    reference_words: frozenset[str]
+    year_openers: frozenset[str]
+    open_range_ends: tuple[tuple[str, ...], ...]
+    one_words: frozenset[str]
+    another: tuple[tuple[str, ...], ...]
+    unit_heads: frozenset[str]  # first words of the unit nouns
+    number_heads: frozenset[str]  # words that start another quantity: a unit search stops there
+    longest: int  # longest multi-word entry, in words
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(t.group().lower() for t in _TOKEN.finditer(str(phrase)))
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern:
+    alternatives = sorted({re.escape(str(p).lower()) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+@cache
+def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
+    """Compile the figure rules of `codebook` (default: the project's codebook/)."""
+    spec = (codebook or codebook_module.load()).figures
+    if not spec:
+        raise ValueError("codebook has no figures.yaml: the figure parser needs its word lists")
+    words = spec["number_words"]
+    qualifiers = spec["qualifiers"]
+    units = {_words(noun): unit for unit, nouns in spec["units"].items() for noun in nouns}
+    vague = {_words(k): (float(v[0]), float(v[1])) for k, v in spec["vague"].items()}
+    before = {_words(cue): q for q, cues in qualifiers["before"].items() for cue in cues}
+    after = {_words(cue): q for q, cues in qualifiers["after"].items() for cue in cues}
+    refuse = spec["not_figures"]
+    number_words = [
+        *words["ones"],
+        *words["tens"],
+        *words["hundred"],
+        *words["scales"],
+        *words["dozen"],
+        *(k[-1] for k in vague),
+        *(_words(a)[0] for a in refuse["another_words"]),
+    ]
+    prefilter = re.compile(
+        r"[0-9½¼¾]|\b(?:" + "|".join(sorted(set(number_words), key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    keyed = [*units, *vague, *before, *after]
+    return FigureLexicon(
+        prefilter=prefilter,
+        ones=dict(words["ones"]),
+        tens=dict(words["tens"]),
+        hundred=dict(words["hundred"]),
+        scales=dict(words["scales"]),
+        dozen=dict(words["dozen"]),
+        fractions={k: float(v) for k, v in words["fractions"].items()},
+        digit_scales=dict(words["digit_scales"]),
+        vague=vague,
+        before=before,
+        after=after,
+        units=units,
+        durations={k: (v["unit"], float(v["factor"])) for k, v in spec["durations"].items()},
+        troop_collectives=frozenset(spec["troop_collectives"]),
+        currency_prefixes={str(k).lower(): v for k, v in spec["currency_prefixes"].items()},
+        per_litre=tuple(sorted((_words(p) for p in spec["per_litre"]), key=len, reverse=True)),
+        fuel=_phrase_pattern(spec["fuel_words"]),
+        per_litre_max=float(spec["per_litre_max"]),
+        fuel_distance=int(spec["fuel_distance"]),
+        person_count=_phrase_pattern(spec["person_count_words"]),
+        casualty_predicate=frozenset(spec["casualty_predicate"]),
+        max_words=int(spec["window"]["max_words"]),
+        stop_words=frozenset(spec["window"]["stop_words"]),
+        crossable=frozenset(spec["window"]["crossable"]),
+        months=frozenset(refuse["months"]),
+        reference_words=frozenset(str(w).lower() for w in refuse["reference_words"]),
+        year_openers=frozenset(refuse["year_openers"]),
+        open_range_ends=tuple(sorted((_words(p) for p in refuse["open_range_ends"]), key=len, reverse=True)),
+        one_words=frozenset(refuse["one_words"]),
+        another=tuple(sorted((_words(p) for p in refuse["another_words"]), key=len, reverse=True)),
+        unit_heads=frozenset(k[0] for k in units),
+        number_heads=frozenset([*number_words, *(k[0] for k in vague), "half"]),
+        longest=max(len(k) for k in keyed),
+    )
+
+
+class _Tokens:
+    """A sentence's tokens as parallel lists (kind, lowercase text, character span)."""
+
+    __slots__ = ("kind", "low", "raw", "start", "end", "n", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.kind: list[int] = []
+        self.low: list[str] = []
+        self.raw: list[str] = []
+        self.start: list[int] = []
+        self.end: list[int] = []
+        for m in _TOKEN.finditer(text):
+            group = m.lastgroup
+            self.kind.append(
+                _NUM
+                if group == "num"
+                else _WORD
+                if group == "word"
+                else _VFRAC
+                if group == "vfrac"
+                else _PUNCT
+            )
+            self.raw.append(m.group())
+            self.low.append(m.group().lower())
+            self.start.append(m.start())
+            self.end.append(m.end())
+        self.n = len(self.kind)
+
+    def words_at(self, i: int, phrase: tuple[str, ...]) -> bool:
+        return i + len(phrase) <= self.n and tuple(self.low[i : i + len(phrase)]) == phrase
+
+
+@dataclass
+class _Quantity:
+    first: int  # token index of the first token (currency or number)
+    last: int  # token index after the last number token
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None = None  # set by a currency or percent sign
+    unit_from: int | None = None  # where to look for the unit noun, when not right after the quantity
+    year_like: bool = False
+    bare_one: bool = False  # a lone "one": a figure only with a unit noun
+
+
+def find_figures(text: str, lexicon_: FigureLexicon | None = None) -> list[Figure]:
+    """Every figure in `text` (a sentence), in order of position."""
+    lex = lexicon_ or lexicon()
+    if not lex.prefilter.search(text):
+        return []
+    toks = _Tokens(text)
+    blocked = _blocked(toks, lex)
+    lowered = text.lower()
+    figures: list[tuple[Figure, int, int]] = []  # figure, first token, previous-token index
+    i = 0
+    while i < toks.n:
+        q = None if i in blocked else _quantity(toks, i, lex, blocked)
+        if q is None:
+            i += 1
+            continue
+        figure = _figure(toks, q, lex, lowered)
+        if figure is not None:
+            figures.append((figure, q.first, _cue_start(toks, q.first, lex)[1]))
+        i = max(q.last, i + 1)
+    return _pair_changes(toks, figures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens that are never figures
+
+
+def _blocked(toks: _Tokens, lex: FigureLexicon) -> set[int]:
+    """Indexes of number tokens that are dates, references, list markers, glued codes or masked."""
+    blocked: set[int] = set()
+    text = toks.text
+    masks = [m.span() for m in _MASKS.finditer(text)]
+    for i in range(toks.n):
+        if toks.kind[i] != _NUM:
+            continue
+        s, e = toks.start[i], toks.end[i]
+        if any(ms <= s < me for ms, me in masks):
+            blocked.add(i)
+            continue
+        before = text[s - 1] if s else ""
+        after = text[e] if e < len(text) else ""
+        glued = before.isalpha() or (before == "-" and s >= 2 and text[s - 2].isalpha())
+        if glued or (before and before in "#№'’"):
+            blocked.add(i)  # MH17, Covid-19, #5, '90s
+            continue
+        if after.isalpha():
+            suffix = toks.low[i + 1] if i + 1 < toks.n else ""
+            if suffix not in lex.digit_scales:
+                blocked.add(i)  # 20th, 1990s, 5pm, 4G
+                continue
+        if "/" in toks.raw[i] and not _is_fraction_part(toks, i):
+            blocked.add(i)  # 24/7
+            continue
+        previous = _previous_word(toks, i)
+        if previous is not None and toks.low[previous] in lex.reference_words:
+            _block_chain(toks, i, blocked)  # Article 164, Articles 164 and 174
+            continue
+        if _is_list_marker(toks, i):
+            blocked.add(i)
+    for i in range(toks.n):
+        if toks.kind[i] == _WORD and toks.low[i] in lex.months and _month_like(toks, i):
+            _block_dates_around(toks, i, blocked)
+    return blocked
+
+
+def _previous_word(toks: _Tokens, i: int) -> int | None:
+    """The token before `i`, stepping over an abbreviation's full stop ("No. 5", "Art. 164")."""
+    j = i - 1
+    if j >= 0 and toks.low[j] == ".":
+        j -= 1
+    return j if j >= 0 and toks.kind[j] in (_WORD, _PUNCT) else None
+
+
+def _block_chain(toks: _Tokens, i: int, blocked: set[int]) -> None:
+    blocked.add(i)
+    j = i + 1
+    while j + 1 < toks.n and toks.low[j] in {",", "and", "or", "-", "–"} and toks.kind[j + 1] == _NUM:
+        blocked.add(j + 1)
+        j += 2
+
+
+def _is_list_marker(toks: _Tokens, i: int) -> bool:
+    """ "1." or "1)" opening the sentence (or a line) and followed by a space."""
+    text = toks.text
+    line_start = text.rfind("\n", 0, toks.start[i]) + 1
+    if text[line_start : toks.start[i]].strip(" \t(•·-*–—") != "":
+        return False
+    if i + 1 >= toks.n or toks.low[i + 1] not in {".", ")"}:
+        return False
+    after = toks.end[i + 1]
+    return after >= len(text) or text[after].isspace()
+
+
+def _month_like(toks: _Tokens, i: int) -> bool:
+    """A month name, not the verb "may" or "march" in lowercase."""
+    return toks.raw[i][0].isupper()
+
+
+def _day_number(toks: _Tokens, i: int) -> bool:
+    if not (0 <= i < toks.n) or toks.kind[i] != _NUM:
+        return False
+    raw = toks.raw[i]
+    return raw.isdigit() and 1 <= int(raw) <= 31
+
+
+_DATE_LINKS = {"-", "–", "and", "to", "or", "&", ","}
+
+
+def _block_dates_around(toks: _Tokens, m: int, blocked: set[int]) -> None:
+    """Day numbers beside month name `m`: "16 December", "December 16-17", "4 and 5 January"."""
+    j = m + 1
+    if j < toks.n and toks.low[j] == ".":
+        j += 1
+    if _day_number(toks, j):
+        blocked.add(j)
+        while j + 2 < toks.n and toks.low[j + 1] in _DATE_LINKS - {","} and _day_number(toks, j + 2):
+            blocked.add(j + 2)
+            j += 2
+    j = m - 1
+    if _day_number(toks, j):
+        blocked.add(j)
+        while j - 2 >= 0 and toks.low[j - 1] in _DATE_LINKS and _day_number(toks, j - 2):
+            blocked.add(j - 2)
+            j -= 2
+
+
+def _is_fraction_part(toks: _Tokens, i: int) -> bool:
+    """ "1/2" in "7 and 1/2" or "7 1/2"."""
+    j = i - 1
+    if j >= 0 and toks.low[j] == "and":
+        j -= 1
+    return j >= 0 and toks.kind[j] in (_NUM, _WORD) and toks.end[j] < toks.start[i]
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities: the number itself
+
+
+def _quantity(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> _Quantity | None:
+    """The quantity starting at token `i` (a vague word, a number, a range), or None."""
+    for length in range(min(3, toks.n - i), 0, -1):
+        key = tuple(toks.low[i : i + length])
+        if key in lex.vague:
+            low, high = lex.vague[key]
+            return _Quantity(i, i + length, low, high, "vague")
+    for phrase in lex.another:
+        if toks.words_at(i, phrase) and _number(toks, i + len(phrase), lex, blocked) is None:
+            return _Quantity(i, i + len(phrase), 1.0, 1.0, "exact", bare_one=True)
+    unit, j = _currency(toks, i, lex)
+    number = _number(toks, j, lex, blocked)
+    if number is None:
+        return None
+    value, last, kind = number
+    if kind == "one" and (last < toks.n and toks.low[last] == "of"):
+        return None
+    q = _Quantity(i, last, value, value, "exact", unit=unit, bare_one=kind == "one" and unit is None)
+    q.year_like = kind == "digits" and unit is None and _year_like(toks.raw[j])
+    if last < toks.n and toks.low[last] in ("%",):
+        q.unit, q.last = "percent", last + 1
+    _range(toks, q, lex, blocked)
+    return q
+
+
+def _currency(toks: _Tokens, i: int, lex: FigureLexicon) -> tuple[str | None, int]:
+    low = toks.low[i]
+    if low == "us" and i + 1 < toks.n and toks.low[i + 1] == "$":
+        return "usd", i + 2
+    if low in lex.currency_prefixes and i + 1 < toks.n and toks.kind[i + 1] == _NUM:
+        return lex.currency_prefixes[low], i + 1
+    return None, i
+
+
+def _year_like(raw: str) -> bool:
+    return raw.isdigit() and len(raw) == 4 and 1800 <= int(raw) <= 2100
+
+
+def _number(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> tuple[float, int, str] | None:
+    """(value, index after it, kind) of the number at `i`: digits or words, with scale and fraction."""
+    if i >= toks.n or i in blocked:
+        return None
+    if toks.kind[i] == _NUM:
+        raw = toks.raw[i]
+        if "/" in raw:
+            return None
+        value = float(re.sub(r"[,\u00a0\u202f]", "", raw))
+        j = i + 1
+        value, j = _fraction(toks, j, value, lex)
+        if j < toks.n and toks.kind[j] == _WORD:
+            low = toks.low[j]
+            if low in lex.scales or low in lex.hundred:
+                return value * (lex.scales.get(low) or lex.hundred[low]), j + 1, "scaled"
+            if low in lex.digit_scales:
+                return value * lex.digit_scales[low], j + 1, "scaled"
+        return value, j, "digits"
+    if toks.kind[i] == _WORD:
+        return _number_words(toks, i, lex)
+    return None
+
+
+def _fraction(toks: _Tokens, j: int, value: float, lex: FigureLexicon) -> tuple[float, int]:
+    """ "7 and 1/2", "7 1/2", "7½", "seven and a half" add their fraction to `value`."""
+    if j < toks.n and toks.kind[j] == _VFRAC and toks.start[j] == toks.end[j - 1]:
+        return value + _VULGAR[toks.raw[j]], j + 1
+    k = j + 1 if j < toks.n and toks.low[j] == "and" else j
+    if k < toks.n and toks.kind[k] == _NUM and "/" in toks.raw[k]:
+        top, bottom = toks.raw[k].split("/", 1)
+        if bottom != "0" and float(top) < float(bottom):
+            return value + float(top) / float(bottom), k + 1
+    if k > j and k + 1 < toks.n and toks.low[k] in ("a", "one") and toks.low[k + 1] in lex.fractions:
+        return value + lex.fractions[toks.low[k + 1]], k + 2
+    return value, j
+
+
+def _number_words(toks: _Tokens, i: int, lex: FigureLexicon) -> tuple[float, int, str] | None:
+    """ "Sixteen", "two hundred", "nearly a thousand", "twenty-five", "a dozen", "half a dozen"."""
+    low = toks.low
+    j = i
+    if low[j] == "half" and toks.words_at(j + 1, ("a", "dozen")):
+        return 6.0, j + 3, "words"
+    if low[j] in ("a", "an"):
+        nxt = low[j + 1] if j + 1 < toks.n else ""
+        if nxt not in lex.hundred and nxt not in lex.scales and nxt not in lex.dozen:
+            return None
+        j += 1
+        current = 1.0
+        started_with_a = True
+    else:
+        current = 0.0
+        started_with_a = False
+    total = 0.0
+    count = 0
+    last = ""  # kind of the previous number word: ones, tens, hundred, scale
+    while j < toks.n:
+        w = low[j]
+        joiner = w == "-" and last == "tens" or w == "and" and last in ("hundred", "scale")
+        if joiner and j + 1 < toks.n and (low[j + 1] in lex.ones or low[j + 1] in lex.tens):
+            j += 1  # "twenty-five", "two hundred and twenty"
+            continue
+        if w in lex.ones and (last in ("", "hundred", "scale") or last == "tens" and lex.ones[w] < 10):
+            current += lex.ones[w]
+            last = "ones"
+        elif w in lex.tens and last in ("", "hundred", "scale"):
+            current += lex.tens[w]
+            last = "tens"
+        elif w in lex.hundred and last in ("", "ones", "tens") and (current or started_with_a):
+            current = (current or 1) * lex.hundred[w]
+            last = "hundred"
+        elif w in lex.scales and last in ("", "ones", "tens", "hundred") and (current or started_with_a):
+            total += (current or 1) * lex.scales[w]
+            current = 0.0
+            last = "scale"
+        elif w in lex.dozen and last in ("", "ones", "tens") and (current or started_with_a):
+            current = (current or 1) * lex.dozen[w]
+            last = "dozen"
+        else:
+            break
+        count += 1
+        started_with_a = False
+        j += 1
+    if count == 0:
+        return None
+    value = total + current
+    value, j = _fraction(toks, j, value, lex)
+    kind = "one" if count == 1 and low[i] in lex.one_words else "words"
+    return value, j, kind
+
+
+def _range(toks: _Tokens, q: _Quantity, lex: FigureLexicon, blocked: set[int]) -> None:
+    """Widen `q` into a range: "1,000 to 1,500", "8-10", "two or three", "between 8 and 10 (years)"."""
+    j = q.last
+    between = _token_before_cue(toks, q.first, lex) == "between"
+    if between:
+        k = j
+        while k < min(j + 3, toks.n) and toks.low[k] != "and":
+            k += 1
+        if k < toks.n and toks.low[k] == "and" and not q.year_like:
+            if k > j:
+                q.unit_from = j  # "between 8 years and 10", "between eight years and life"
+            for end in lex.open_range_ends:
+                if toks.words_at(k + 1, end):
+                    q.qualifier, q.high, q.last = "at_least", None, k + 1 + len(end)
+                    q.bare_one = q.year_like = False
+                    return
+            other = _number(toks, k + 1, lex, blocked)
+            if other is not None:
+                q.high, q.last = other[0], other[1]
+                q.bare_one = q.year_like = False
+        return
+    if j + 1 >= toks.n or toks.low[j] not in ("-", "–", "to", "or"):
+        return
+    if toks.low[j] == "to" and _token_before_cue(toks, q.first, lex) == "from":
+        return  # a change, not a range
+    other = _number(toks, j + 1, lex, blocked)
+    if other is None or other[0] <= (q.low or 0) or q.year_like:
+        return
+    if toks.low[j] in ("-", "–") and toks.kind[j + 1] != toks.kind[q.last - 1]:
+        return
+    q.high, q.last = other[0], other[1]
+    q.bare_one = q.year_like = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounds and units around the quantity
+
+
+def _cue_start(toks: _Tokens, first: int, lex: FigureLexicon) -> tuple[str | None, int]:
+    """The bound cue ending right before token `first` (opening quotes skipped): (qualifier, its start)."""
+    j = first
+    while j > 0 and toks.low[j - 1] in ("“", '"', "‘", "'", "«"):
+        j -= 1
+    for length in range(min(lex.longest, j), 0, -1):
+        key = tuple(toks.low[j - length : j])
+        if key in lex.before:
+            return lex.before[key], j - length
+    return None, first
+
+
+def _token_before_cue(toks: _Tokens, first: int, lex: FigureLexicon) -> str:
+    start = _cue_start(toks, first, lex)[1]
+    return toks.low[start - 1] if start > 0 else ""
+
+
+def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Figure | None:
+    cue, cue_start = _cue_start(toks, q.first, lex)
+    unit, factor, unit_end, bare, unit_index = _unit(toks, q, lex)
+    last = q.last
+    after_cue = None
+    probe = last + 1 if last + 1 < toks.n and toks.low[last] == "-" else last  # "50-plus", "300-odd"
+    for length in range(min(2, toks.n - probe), 0, -1):
+        key = tuple(toks.low[probe : probe + length])
+        if key in lex.after:
+            after_cue, last = lex.after[key], probe + length
+            break
+    if q.bare_one and unit is None:
+        return None
+    if q.year_like and cue is None and after_cue is None:
+        previous = toks.low[q.first - 1] if q.first > 0 else ""
+        if unit is None or unit_index != q.last or previous in lex.year_openers:
+            return None
+    if unit is None and bare and lex.person_count.search(lowered):
+        unit = "people"
+    if unit == "tenge" and _per_litre(toks, unit_index + 1, lex, lowered, q):
+        unit = "tenge_per_litre"
+    if unit == "troops" and _casualties_after(toks, unit_index, lex):
+        unit = "people"
+    low = q.low * factor if q.low is not None else None
+    high = q.high * factor if q.high is not None else None
+    qualifier = cue or after_cue or q.qualifier
+    low, high, qualifier = _bounds(low, high, q.qualifier, qualifier)
+    start = toks.start[cue_start]
+    end = max(toks.end[last - 1], unit_end)
+    return Figure(start, end, low, high, unit, qualifier)
+
+
+def _bounds(low, high, shape: str, qualifier: str) -> tuple[float | None, float | None, str]:
+    """Apply the bound cue to the quantity's own shape (exact value, range or vague)."""
+    if qualifier in ("at_least", "more_than"):
+        return low, None, qualifier
+    if qualifier == "up_to":
+        return None, high, qualifier
+    if shape == "vague":
+        return low, high, "vague"
+    if shape == "at_least":  # an open range ("between 8 years and life")
+        return low, None, "at_least"
+    return low, high, qualifier
+
+
+def _unit(toks: _Tokens, q: _Quantity, lex: FigureLexicon) -> tuple[str | None, float, int, bool, int]:
+    """(unit, factor, end of the unit noun, bare count?, token index of the unit noun).
+
+    Looks at up to `max_words` words after the quantity for a unit noun; "bare" means the
+    search ended at a stop word or punctuation without crossing any other word.
+    """
+    if q.unit is not None:
+        return q.unit, 1.0, toks.end[q.last - 1], False, q.last - 1
+    j = q.last if q.unit_from is None else q.unit_from
+    if j + 1 < toks.n and toks.low[j] in ("-", "–") and toks.kind[j + 1] == _WORD:
+        return _compound_unit(toks, j + 1, lex)  # "20-day", "two-week", "eight-month"
+    words = 0
+    bare = True
+    while j < toks.n and words < lex.max_words:
+        for length in range(min(lex.longest, toks.n - j), 0, -1) if toks.low[j] in lex.unit_heads else ():
+            key = tuple(toks.low[j : j + length])
+            if key in lex.units:
+                unit = lex.units[key]
+                end = j + length
+                while end < toks.n and lex.units.get((toks.low[end],)) == unit:
+                    end += 1  # "police officers", "members of ..." ends at the last noun
+                if unit == "people" and toks.low[end - 1] in ("members", "member"):
+                    unit = _members(toks, end, lex)
+                return unit, 1.0, toks.end[end - 1], False, end - 1
+        low = toks.low[j]
+        if low in lex.durations:
+            unit, factor = lex.durations[low]
+            return unit, factor, toks.end[j], False, j
+        if toks.kind[j] == _NUM or low in lex.stop_words or low in lex.number_heads:
+            break
+        if low in lex.crossable:
+            j += 1
+            continue
+        if toks.kind[j] != _WORD:
+            break
+        bare = False
+        if len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
+            break  # a plural noun not listed: the head of something else ("strikes", "vehicles")
+        words += 1
+        j += 1
+    return None, 1.0, -1, bare, j
+
+
+def _compound_unit(toks: _Tokens, j: int, lex: FigureLexicon) -> tuple[str | None, float, int, bool, int]:
+    low = toks.low[j]
+    if low in lex.durations:
+        unit, factor = lex.durations[low]
+        return unit, factor, toks.end[j], False, j
+    unit = lex.units.get((low,))
+    if unit in ("years", "days"):
+        return unit, 1.0, toks.end[j], False, j
+    return None, 1.0, -1, False, j
+
+
+def _members(toks: _Tokens, j: int, lex: FigureLexicon) -> str:
+    """ "members of the (armed) security forces" are troops; other members are people."""
+    if j < toks.n and toks.low[j] == "of":
+        for k in range(j + 1, min(j + 6, toks.n)):
+            if toks.low[k] in lex.troop_collectives:
+                return "troops"
+            if toks.kind[k] != _WORD:
+                break
+    return "people"
+
+
+def _casualties_after(toks: _Tokens, j: int, lex: FigureLexicon) -> bool:
+    """Troops counted as casualties: "Eight members of the security forces were killed"."""
+    for k in range(j + 1, min(j + 10, toks.n)):
+        if toks.low[k] in lex.casualty_predicate:
+            return True
+        if toks.kind[k] != _WORD:
+            return False
+    return False
+
+
+def _per_litre(toks: _Tokens, j: int, lex: FigureLexicon, lowered: str, q: _Quantity) -> bool:
+    """Tenge per litre: a per-litre phrase follows, or a fuel word is near and the amount is a pump price."""
+    at = toks.start[q.first]
+    if j < toks.n and toks.low[j] == "(":
+        depth_end = next((k for k in range(j, min(j + 12, toks.n)) if toks.low[k] == ")"), None)
+        if depth_end is not None:
+            j = depth_end + 1
+    if any(toks.words_at(j, phrase) for phrase in lex.per_litre):
+        return True
+    value = q.high if q.high is not None else q.low
+    if value is None or value >= lex.per_litre_max:
+        return False
+    clause = max(lowered.rfind(";", 0, at), at - lex.fuel_distance, 0)  # the fuel word is in the same clause
+    return lex.fuel.search(lowered, clause, at) is not None
+
+
+def _pair_changes(toks: _Tokens, found: list[tuple[Figure, int, int]]) -> list[Figure]:
+    """Mark the ends of a change ("from 60 to 120 tenge") with roles and give them one unit."""
+    figures = [f for f, _, _ in found]
+    marker = [toks.low[p - 1] if p > 0 else "" for _, _, p in found]
+    for a, mark in enumerate(marker):
+        if mark != "from":
+            continue
+        partners = [
+            b
+            for b in range(len(found))
+            if marker[b] == "to" and abs(figures[b].start - figures[a].start) <= 80 and b != a
+        ]
+        if not partners:
+            continue
+        b = min(partners, key=lambda k: abs(figures[k].start - figures[a].start))
+        units = {figures[a].unit, figures[b].unit} - {None}
+        if units - {"tenge", "tenge_per_litre"} and len(units) > 1:
+            continue
+        unit = "tenge_per_litre" if "tenge_per_litre" in units else (units.pop() if units else None)
+        figures[a] = _with(figures[a], unit=unit, role="from")
+        figures[b] = _with(figures[b], unit=unit, role="to")
+    return figures
+
+
+def _with(figure: Figure, **changes) -> Figure:
+    return Figure(**{**figure.__dict__, **changes})
