@@ -89,11 +89,14 @@ def test_seed_sentence_offsets(codebook):
         assert s["text"] == s["text"].strip() and s["text"]
 
 
-def test_manifest_outside_seeds_stops(tmp_path):
+def test_manifest_outside_seeds_rejected_rest_kept(tmp_path):
     (tmp_path / "a.txt").write_text("Some text.")
     (tmp_path / "manifest.yaml").write_text("documents:\n  - file: ../etc/passwd\n")
-    with pytest.raises(ingest.ManifestError, match="outside the seeds folder"):
-        ingest.list_sources(tmp_path)
+    sources, rejections, _ = ingest.list_sources(tmp_path)
+    assert [s.name for s in sources] == ["a.txt"]
+    assert rejections == [
+        ingest.Rejection("../etc/passwd", "manifest path points outside the seeds folder; not read")
+    ]
 
 
 def test_manifest_invalid_yaml_stops(tmp_path):

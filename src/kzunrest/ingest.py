@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.yaml"
 MANIFEST_KEYS = {"file", "title", "outlet", "url", "published"}
 MAX_SENTENCE_CHARS = 1_000  # longer runs without sentence punctuation are cut at spaces
+MAX_FILE_BYTES = 10_000_000  # an article is KBs; a bigger file is a dump or a mistake (and takes minutes)
 
 
 class ManifestError(Exception):
@@ -68,28 +69,38 @@ class Corpus:
 # ---------------------------------------------------------------- manifest and files
 
 
+class _ManifestLoader(yaml.SafeLoader):
+    """Safe YAML with dates left as text: PyYAML raises on `2011-13-45` while loading, which
+    would stop the run; `_date_or_warn` warns about it instead."""
+
+
+_ManifestLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_manifest(seeds_dir: Path) -> tuple[dict[str, Source], list[str]]:
     """Manifest entries by file name, and warnings. Raises ManifestError on a bad manifest."""
     path = seeds_dir / MANIFEST
     if not path.exists():
         return {}, [f"{path}: no manifest; every .txt is ingested with its first line as title"]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ManifestLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
         raise ManifestError(f"{path}: expected a mapping with a 'documents' list")
-    root = seeds_dir.resolve()
     entries: dict[str, Source] = {}
     warnings: list[str] = []
+    extra = sorted(str(key) for key in data if key != "documents")
+    if extra:
+        warnings.append(f"{path}: unknown top-level keys ignored: {', '.join(extra)}")
     for i, entry in enumerate(data.get("documents") or []):
         where = f"{path}: documents[{i}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             raise ManifestError(f"{where}: each entry needs a 'file' string")
         name = entry["file"]
-        target = (seeds_dir / name).resolve()
-        if Path(name).is_absolute() or not target.is_relative_to(root):
-            raise ManifestError(f"{where}: file {name!r} points outside the seeds folder")
         unknown = sorted(set(entry) - MANIFEST_KEYS)
         if unknown:
             warnings.append(f"{where} ({name}): unknown keys ignored: {', '.join(unknown)}")
@@ -109,10 +120,10 @@ def _str_or_none(value: object) -> str | None:
 
 
 def _date_or_warn(value: object, where: str, name: str, warnings: list[str]) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
+    if value is None:
+        return None
     try:
-        return date.fromisoformat(str(value))
+        return datetime.fromisoformat(str(value)).date()
     except ValueError:
         warnings.append(f"{where} ({name}): published {value!r} is not an ISO date; ignored")
         return None
@@ -127,13 +138,16 @@ def list_sources(seeds_dir: Path) -> tuple[list[Source], list[Rejection], list[s
     root = seeds_dir.resolve()
     sources: dict[str, Source] = {}
     for name, source in entries.items():
-        if not source.path.is_file():
+        if not source.path.resolve().is_relative_to(root):
+            what = "symlink pointing" if source.path.is_symlink() else "manifest path points"
+            rejections.append(Rejection(name, f"{what} outside the seeds folder; not read"))
+        elif not source.path.is_file():
             rejections.append(Rejection(name, "named in the manifest but missing on disk"))
         else:
             sources[name] = source
     for path in sorted(seeds_dir.rglob("*")):
         name = path.relative_to(seeds_dir).as_posix()
-        if name in sources or name == MANIFEST or path.is_dir():
+        if name in entries or name == MANIFEST or path.is_dir():
             continue
         if path.suffix.lower() != ".txt":
             warnings.append(f"{name}: not a .txt file; skipped")
@@ -143,8 +157,8 @@ def list_sources(seeds_dir: Path) -> tuple[list[Source], list[Rejection], list[s
     accepted = []
     for name in sorted(sources):
         source = sources[name]
-        if source.path.is_symlink() and not source.path.resolve().is_relative_to(root):
-            rejections.append(Rejection(name, "symlink pointing outside the seeds folder"))
+        if not source.path.resolve().is_relative_to(root):
+            rejections.append(Rejection(name, "symlink pointing outside the seeds folder; not read"))
         else:
             accepted.append(source)
     return accepted, rejections, warnings
@@ -314,22 +328,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     lines = list(_lines(text))
     docs = _sentencizer().pipe((line for _, line in lines), batch_size=256)
     for (offset, _), doc in zip(lines, docs, strict=True):
-        pending_marker: int | None = None
         for sent in doc.sents:
             stripped = sent.text.strip()
             if not stripped:
                 continue
             start = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
             end = start + len(stripped)
-            if _LIST_MARKER_RE.match(stripped):
-                pending_marker = start if pending_marker is None else pending_marker
-                continue
-            if pending_marker is not None:
-                start, pending_marker = pending_marker, None
             start = _take_opener(text, spans, start, line_start=offset)
+            if spans and spans[-1][0] >= offset and _LIST_MARKER_RE.match(text[slice(*spans[-1])]):
+                start = spans.pop()[0]  # "1." joins the sentence it numbers
             spans.extend(_bounded(text, start, end))
-        if pending_marker is not None:
-            spans.append((pending_marker, offset + len(doc.text.rstrip())))
     return spans
 
 
@@ -387,6 +395,9 @@ def read_document(source: Source, codebook: Codebook) -> tuple[dict, list[str]]:
     """One file to a document record (raises RejectedFile), with warnings."""
     warnings = []
     try:
+        size = source.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RejectedFile(f"too large: {size / 1e6:.1f} MB (the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
         data = source.path.read_bytes()
     except OSError as exc:
         raise RejectedFile(f"unreadable: {exc.strerror}") from exc

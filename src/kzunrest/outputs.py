@@ -14,6 +14,8 @@ import shutil
 import uuid
 from pathlib import Path
 
+from kzunrest import faults
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -65,6 +67,7 @@ def swap_in(staging: Path, out: Path) -> None:
         staging.rename(out)
         return
     if _exchange(staging, out):
+        faults.point("swap:mid-write")  # the new outputs are in; the old ones not yet deleted
         shutil.rmtree(staging)
         return
     old = out.parent / f".{out.name}.old"

@@ -11,6 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kzunrest import faults
+
 DOCUMENTS = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -100,3 +102,4 @@ def write_table(table: pa.Table, path: Path) -> None:
         write_statistics=True,
         store_schema=False,
     )
+    faults.point(f"{path.name}:mid-write", torn=path)
