@@ -41,8 +41,11 @@ def compare_step(staging: Path, codebook_dir: Path) -> list[str]:
 
 
 @task(name="publish")
-def publish_step(staging: Path) -> None:
-    """Placeholder until the dashboard issue."""
+def publish_step(staging: Path, codebook_dir: Path) -> Path:
+    """Render the dashboard into the staging folder: it is swapped in with the tables or not at all."""
+    from kzunrest import publish
+
+    return publish.render(staging, codebook_module.load(codebook_dir))
 
 
 @flow(name="kzunrest-pipeline", log_prints=True)
@@ -62,7 +65,7 @@ def pipeline(
         summary.rows = extract_step(staging, codebook_dir)
         validate_step(staging)
         compare_step(staging, codebook_dir)
-        publish_step(staging)
+        publish_step(staging, codebook_dir)
         outputs.swap_in(staging, out_dir)
     finally:
         if staging.exists():

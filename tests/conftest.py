@@ -55,3 +55,15 @@ def seeds_run(prefect_harness, tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "datasets"
     summary = pipeline(seeds_dir=SEEDS, out_dir=out)
     return out, summary
+
+
+@pytest.fixture(scope="session")
+def dashboard_site(codebook, tmp_path_factory):
+    """tests/fixtures/dashboard.yaml built into a run's tables (compare step included) and its
+    dashboard rendered once; the unit and browser tests of the dashboard read it."""
+    from dashboard_fixture import build
+
+    from kzunrest import publish
+
+    folder = build(tmp_path_factory.mktemp("dashboard") / "datasets", codebook)
+    return folder, publish.render(folder, codebook)

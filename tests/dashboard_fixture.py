@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from kzunrest import schema
+from kzunrest import compare, schema, warehouse
 from kzunrest.codebook import Codebook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "dashboard.yaml"
@@ -23,7 +23,8 @@ def load() -> dict:
 
 
 def build(folder: Path, codebook: Codebook, *, empty_facts: bool = False) -> Path:
-    """Write documents, sentences, rejections and the four fact tables into `folder`."""
+    """Write documents, sentences, rejections and the four fact tables into `folder`, then run the
+    real warehouse and compare steps over them, as a run would before publishing."""
     spec = load()
     folder.mkdir(parents=True, exist_ok=True)
     documents, sentences, by_key = [], [], {}
@@ -89,4 +90,6 @@ def build(folder: Path, codebook: Codebook, *, empty_facts: bool = False) -> Pat
     for name, rows in facts.items():
         rows.sort(key=lambda r: r["record_id"])
         schema.write_table(schema.to_table(rows, schema.FACTS), folder / f"{name}.parquet")
+    warehouse.build(folder)
+    compare.run(folder, codebook)
     return folder

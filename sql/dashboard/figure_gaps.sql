@@ -1,10 +1,9 @@
--- figure_gaps: per measure x episode, the official figure beside the highest claim of anyone
--- else, and their ratio: the gap the figures chart shows.
-SELECT measure, unit, episode,
-       count(*) AS claims,
-       max(coalesce(value_high, value_low)) FILTER (WHERE claimant_type = 'official') AS official_high,
-       max(coalesce(value_high, value_low)) FILTER (WHERE claimant_type <> 'official') AS others_high,
-       others_high / nullif(official_high, 0) AS others_to_official
-FROM figures
-GROUP BY measure, unit, episode
+-- figure_gaps: per measure x episode, the official figures beside the highest claim: the gap the
+-- figures chart shows. Straight from compare_figures, whose every claim row repeats them (vague
+-- quantities such as "hundreds" are kept apart as vague_low..vague_high).
+SELECT DISTINCT measure, unit, episode,
+       n_claims, n_official_claims, official_claims, official_highest,
+       highest_claimed, non_official_highest, vague_low, vague_high,
+       ratio_highest_to_official
+FROM compare_figures
 ORDER BY measure, unit, episode

@@ -30,29 +30,38 @@ def run(
     seeds: SeedsOption = Path("seeds"),
     out: OutOption = Path("datasets"),
     strict: Annotated[bool, typer.Option(help="Fail if any file is rejected.")] = False,
+    wait: Annotated[
+        float, typer.Option(help="If another run is writing OUT, wait up to this many seconds for it.")
+    ] = 0,
 ) -> None:
     """Run the whole pipeline on a seeds folder (Prefect, ephemeral mode: no server needed)."""
+    from kzunrest import lock
     from kzunrest.prefect_env import ephemeral_api, wait_until_healthy
 
     typer.echo(f"kzunrest: running the pipeline on {seeds} -> {out} ...", err=True)
-    with ephemeral_api() as api_url:  # the server boots while the imports below run
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+    try:
+        # the lock first, so a refused run exits before Prefect starts; the server boots while
+        # the imports below run
+        with lock.hold(out, wait=wait), ephemeral_api() as api_url:
+            from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        from flows.pipeline import pipeline
-        from kzunrest.ingest import ManifestError
-        from kzunrest.summary import StrictFailure
+            from flows.pipeline import pipeline
+            from kzunrest.ingest import ManifestError
+            from kzunrest.summary import StrictFailure
 
-        try:
-            if api_url is None:
-                summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
-            else:
-                wait_until_healthy(api_url)
-                with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            try:
+                if api_url is None:
                     summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
-        except ManifestError as exc:
-            _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
-        except StrictFailure as exc:
-            _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
+                else:
+                    wait_until_healthy(api_url)
+                    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                        summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
+            except ManifestError as exc:
+                _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
+            except StrictFailure as exc:
+                _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
+    except lock.LockHeld as exc:
+        _fail(f"{exc}\nNothing was written.", 3)
     typer.echo("\n".join(summary.lines()))
 
 
@@ -90,6 +99,25 @@ def sql(
     except sql_module.QueryFailed as exc:
         _fail(f"{exc}\n\nThe warehouse ({path}) has\n{sql_module.relation_names(path)}", 1)
     typer.echo(sql_module.FORMATS[fmt](result))
+
+
+@app.command()
+def publish(
+    out: OutOption = Path("datasets"),
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", help="Also copy the site here: a new or empty folder, or an earlier site."),
+    ] = None,
+) -> None:
+    """Re-render the dashboard from the tables in --out (no pipeline run) and swap it in atomically."""
+    from kzunrest import codebook as codebook_module
+    from kzunrest import publish as publish_module
+
+    try:
+        site = publish_module.publish(out, codebook_module.load(), to)
+    except publish_module.PublishError as exc:
+        _fail(f"{exc}\nNothing was replaced.", 1)
+    typer.echo(f"dashboard: {(site / 'index.html').resolve()}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -28,8 +28,28 @@ QUALITY = "quality"
 TEMPLATES = Path(__file__).resolve().parent / "templates" / DASHBOARD
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / DASHBOARD
 # Run in this order; each result is kept as a table of that name for the queries after it.
-QUERIES = ("facts", "episode_overview", "category_counts", "evidence", "figures", "figure_gaps", "timeline")
-REQUIRED = ("documents", "sentences", *schema.FACT_TABLES.values())
+QUERIES = (
+    "facts",
+    "episode_overview",
+    "category_counts",
+    "evidence",
+    "figures",
+    "figure_gaps",
+    "escalation",
+    "timeline",
+)
+# The run's tables and the compare step's outputs that the queries read.
+REQUIRED = (
+    "documents",
+    "sentences",
+    *schema.FACT_TABLES.values(),
+    "compare_episode_overview",
+    "compare_triggers",
+    "compare_demands",
+    "compare_state_responses",
+    "compare_figures",
+    "compare_escalation",
+)
 DIMENSION_TITLES = {
     "triggers": "Triggers",
     "demands": "Demands",
@@ -103,7 +123,8 @@ def page_model(results: dict[str, list[dict]], codebook: Codebook) -> dict[str, 
         "episodes": episodes,
         "dimensions": _dimensions(results, [e["episode"] for e in episodes]),
         "figures": _figures(results, codebook, episodes),
-        "timeline": _timeline(results["timeline"], episodes),
+        "escalation": _by_episode(results["escalation"], episodes),
+        "timeline": _by_episode(results["timeline"], episodes),
     }
 
 
@@ -158,11 +179,12 @@ def _figures(results: dict[str, list[dict]], codebook: Codebook, episodes: list[
     return measures
 
 
-def _timeline(rows: list[dict], episodes: list[dict]) -> list[dict]:
-    by_episode = defaultdict(list)
+def _by_episode(rows: list[dict], episodes: list[dict]) -> list[dict]:
+    """Each episode with its rows, in episode order, so every episode shows even with no rows."""
+    grouped = defaultdict(list)
     for row in rows:
-        by_episode[row["episode"]].append(row)
-    return [{**e, "events": by_episode[e["episode"]]} for e in episodes]
+        grouped[row["episode"]].append(row)
+    return [{**e, "rows": grouped[e["episode"]]} for e in episodes]
 
 
 # ---------------------------------------------------------------- charts
@@ -230,7 +252,7 @@ def write_downloads(folder: Path, site: Path) -> list[dict]:
     data.mkdir(parents=True, exist_ok=True)
     downloads = []
     with duckdb.connect() as con:
-        for path in sorted(folder.glob("*.parquet")):
+        for path in sorted(folder.glob("*.parquet"), key=lambda p: (p.stem.startswith("compare_"), p.stem)):
             parquet, csv = data / path.name, data / f"{path.stem}.csv"
             shutil.copyfile(path, parquet)
             con.execute(
@@ -254,24 +276,25 @@ def _sql_path(path: Path) -> str:
 
 
 def validation_status(folder: Path, site: Path) -> dict:
-    """What `<folder>/quality.json` says, and the quality report copied into the site if present."""
-    report = folder / QUALITY / "index.html"
+    """What the validate step's `<folder>/quality.json` says; its HTML report is copied into the
+    site so the link keeps working wherever the site is copied."""
     link = None
-    if report.is_file():
-        shutil.copytree(folder / QUALITY, site / QUALITY)
+    if (folder / QUALITY / "index.html").is_file():
+        shutil.copytree(folder / QUALITY, site / QUALITY, dirs_exist_ok=True)
         link = f"{QUALITY}/index.html"
-    summary = folder / "quality.json"
-    if not summary.is_file():
+    path = folder / f"{QUALITY}.json"
+    if not path.is_file():
         return {"state": "not run", "text": "No validation results in this folder.", "link": link}
     try:
-        results = json.loads(summary.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return {"state": "unknown", "text": f"quality.json cannot be read: {exc}", "link": link}
-    checks = results if isinstance(results, list) else results.get("results", [])
-    failed = [c for c in checks if isinstance(c, dict) and not c.get("success", False)]
-    passed = results.get("success", not failed) if isinstance(results, dict) else not failed
-    text = f"{len(checks) - len(failed)} of {len(checks)} checks passed" if checks else ""
-    return {"state": "passed" if passed else "failed", "text": text, "link": link}
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        checks = summary["results"]
+        passed = sum(1 for c in checks if c["success"])
+        text = f"{passed} of {len(checks)} checks passed"
+        text += f" (critical failures: {summary['failed']}, warnings: {summary['warnings']})."
+        state = "passed" if summary["success"] else "failed"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {"state": "unknown", "text": f"{path.name} cannot be read: {exc!r}", "link": link}
+    return {"state": state, "text": text, "link": link}
 
 
 # ---------------------------------------------------------------- rendering
@@ -286,20 +309,11 @@ def _label(identifier: str | None) -> str:
     return identifier.replace("_", " ").capitalize()
 
 
-def figure_text(low: float | None, high: float | None, qualifier: str | None) -> str:
-    """A claim as a reader says it: 16, ≥ 17, > 100, ≤ 70, ≈ 70, 200–999."""
-
-    def num(value: float) -> str:
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-    if low is None and high is None:
+def _number(value: float | None) -> str:
+    """16.0 -> `16`, 4400.0 -> `4,400`, 7.5 -> `7.5`."""
+    if value is None:
         return ""
-    if low is None:
-        return f"≤ {num(high)}"
-    if high is None:
-        return f"{'>' if qualifier == 'more_than' else '≥'} {num(low)}"
-    text = num(low) if low == high else f"{num(low)}–{num(high)}"
-    return f"≈ {text}" if qualifier == "about" else text
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _web_url(url: str | None) -> str | None:
@@ -330,7 +344,7 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(label=_label, figure=figure_text, date=_date, size=_size, web_url=_web_url)
+    env.filters.update(label=_label, number=_number, date=_date, size=_size, web_url=_web_url)
     return env
 
 
@@ -373,12 +387,15 @@ def publish(out: Path, codebook: Codebook, to: Path | None = None) -> Path:
     leaves the old one in place. `to` must be empty, absent or a site published before.
     """
     out = Path(out)
+    if not out.is_dir():
+        raise PublishError(f"{out}: no such folder; run `kzunrest run --out {out}` first")
+    if to is not None:
+        to = Path(to)
+        if to.exists() and (not to.is_dir() or any(to.iterdir())) and not (to / SITE_MARKER).is_file():
+            raise PublishError(f"{to}: not empty and not a kzunrest dashboard; refusing to replace it")
     site = _replace_atomically(out / DASHBOARD, lambda staging: render(out, codebook, staging))
     if to is None:
         return site
-    to = Path(to)
-    if to.exists() and any(to.iterdir()) and not (to / SITE_MARKER).is_file():
-        raise PublishError(f"{to}: not empty and not a kzunrest dashboard; refusing to replace it")
     return _replace_atomically(to, lambda staging: shutil.copytree(site, staging, dirs_exist_ok=True))
 
 

@@ -1,0 +1,275 @@
+"""Dashboard rendering: sections, evidence, escaping, figures, downloads, status, atomic publishing.
+
+The data is tests/fixtures/dashboard.yaml (hand-written, with a hostile document); expectations
+are read from that file, never from the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from dashboard_fixture import build, load
+from typer.testing import CliRunner
+
+from kzunrest import publish
+from kzunrest.cli import app
+
+SECTIONS = ("overview", "triggers", "demands", "state_responses", "outcomes", "figures", "timeline")
+HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "<script>alert(4)</script>")
+
+
+def page(site: Path) -> str:
+    return (site / "index.html").read_text(encoding="utf-8")
+
+
+def sections(text: str) -> dict[str, str]:
+    """Top-level sections by id (nested sections carry no id)."""
+    parts = text.split('<section id="')[1:]
+    return {part.split('"', 1)[0]: part for part in parts}
+
+
+def cell(text: str, episode: str, category: str) -> str:
+    start = text.index(f'data-episode="{episode}" data-category="{category}"')
+    return text[start : text.index("</td>", start)]
+
+
+def labels(codebook) -> list[str]:
+    return [e.label for e in codebook.episodes.values()]
+
+
+def test_every_section_shows_both_episodes(dashboard_site, codebook):
+    found = sections(page(dashboard_site[1]))
+    assert set(SECTIONS) <= set(found)
+    for name in SECTIONS:
+        for label in labels(codebook):
+            assert label in found[name], f"{label} missing from section {name}"
+
+
+def test_each_category_cell_lists_its_quotes_with_document_outlet_and_date(dashboard_site):
+    text = page(dashboard_site[1])
+    spec = load()
+    documents = {d["key"]: d for d in spec["documents"]}
+    for fact in spec["facts"]:
+        content = cell(text, fact["episode"], fact["category"])
+        doc = documents[fact["doc"]]
+        assert "<details>" in content
+        assert f"<blockquote>{html.escape(fact['quote'], quote=False)}</blockquote>" in content
+        assert f"<cite>{html.escape(doc['title'], quote=False)}</cite>" in content
+        assert html.escape(doc["outlet"], quote=False) in content
+        assert doc["published"].isoformat() in content
+    coded = {(f["episode"], f["category"]) for f in spec["facts"]}
+    # wage_dispute is coded for 2011 only: its 2022 cell says so and holds no quotes
+    assert ("january-2022", "wage_dispute") not in coded
+    empty = cell(text, "january-2022", "wage_dispute")
+    assert "not found" in empty and "<blockquote>" not in empty
+
+
+def test_cells_count_documents_and_mentions(dashboard_site):
+    text = page(dashboard_site[1])
+    killed_2011 = [
+        f for f in load()["facts"] if (f["episode"], f["category"]) == ("zhanaozen-2011", "killed")
+    ]
+    content = cell(text, "zhanaozen-2011", "killed")
+    docs = len({f["doc"] for f in killed_2011})
+    assert f"{docs} document{'s' if docs > 1 else ''}" in content
+    assert f"{len(killed_2011)} mentions" in content
+
+
+def test_article_markup_is_escaped_everywhere(dashboard_site):
+    text = page(dashboard_site[1])
+    assert "<script" not in text.lower()
+    assert "<img" not in text.lower()
+    assert "javascript:" not in text.lower()  # the hostile document's url is not made a link
+    assert "onerror=alert" in text  # ... but the text is there, escaped
+    for payload in HOSTILE:
+        assert html.escape(payload, quote=False) in text
+
+
+def test_figures_chart_per_measure_labelled_and_free_of_article_text(dashboard_site, codebook):
+    figures = sections(page(dashboard_site[1]))["figures"]
+    facts = [f for f in load()["facts"] if f.get("unit")]
+    measures = {f["category"] for f in facts}
+    svgs = re.findall(r"<svg.*?</svg>", figures, flags=re.S)
+    assert len(svgs) == len(measures)
+    killed = next(svg for svg in svgs if "Killed: every claimed figure" in svg)
+    for label in labels(codebook):
+        assert label in killed
+    assert "#b2182b" in killed  # the official colour, from figures.vl.json
+    assert "log scale" in killed  # claims from 16 to 999 span more than the log threshold
+    for fact in facts:
+        if fact.get("claimant"):
+            assert html.escape(fact["claimant"], quote=False) not in "".join(svgs)
+            assert html.escape(fact["claimant"], quote=False) in figures  # in the table instead
+
+
+def test_figures_table_keeps_every_claim_and_the_gap(dashboard_site):
+    figures = sections(page(dashboard_site[1]))["figures"]
+    killed = figures[figures.index('id="figure-killed-people"') :]
+    killed = killed[: killed.index("</article>")]
+    claims = [f for f in load()["facts"] if f["category"] == "killed"]
+    assert killed.count('<tr class="claimant-row-') == len(claims)
+    assert "at least 17" in killed and "up to 70" in killed
+    # 2011: official 16, highest claim 70
+    assert "<strong>4.4×</strong>" in killed
+
+
+def test_timeline_lists_dated_events_per_episode_in_order(dashboard_site):
+    timeline = sections(page(dashboard_site[1]))["timeline"]
+    for episode in ("zhanaozen-2011", "january-2022"):
+        block = timeline[timeline.index(f'data-episode="{episode}"') :]
+        block = block[: block.index("</section>")]
+        dated = sorted(
+            f["event_date"].isoformat()
+            for f in load()["facts"]
+            if f.get("event_date") and f["episode"] == episode
+        )
+        shown = re.findall(r'<time datetime="([\d-]+)">[\d-]+</time>\s*<span class="tag', block)
+        assert shown == dated
+
+
+def test_downloads_hold_every_table_as_parquet_and_csv(dashboard_site):
+    folder, site = dashboard_site
+    text = sections(page(site))["downloads"]
+    tables = sorted(p.stem for p in folder.glob("*.parquet"))
+    assert {"documents", "outcomes", "compare_figures"} <= set(tables)
+    for name in tables:
+        assert f'href="data/{name}.csv"' in text and f'href="data/{name}.parquet"' in text
+        assert (site / "data" / f"{name}.parquet").read_bytes() == (folder / f"{name}.parquet").read_bytes()
+        table = pq.read_table(folder / f"{name}.parquet")
+        with (site / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == table.num_rows
+        assert list(rows[0]) == table.column_names if rows else True
+    outcomes = pq.read_table(folder / "outcomes.parquet").to_pylist()
+    with (site / "data" / "outcomes.csv").open(encoding="utf-8", newline="") as fh:
+        assert [r["quote"] for r in csv.DictReader(fh)] == [r["quote"] for r in outcomes]
+
+
+def test_empty_fact_tables_render_a_page_that_says_so(codebook, tmp_path):
+    folder = build(tmp_path / "datasets", codebook, empty_facts=True)
+    text = page(publish.render(folder, codebook))
+    found = sections(text)
+    for name in SECTIONS:
+        for label in labels(codebook):
+            assert label in found[name]
+    for title in ("triggers", "demands", "state responses", "outcomes"):
+        assert f"No {title} coded in either episode yet." in text
+    assert "No claimed figures" in found["figures"]
+    assert "<svg" not in text
+    assert found["timeline"].count("No dated events yet.") == 2
+
+
+def test_render_is_byte_identical_for_the_same_tables(dashboard_site, codebook, tmp_path):
+    folder, site = dashboard_site
+    again = publish.render(folder, codebook, tmp_path / "again")
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for name in files:
+        assert (site / name).read_bytes() == (again / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("summary", "state", "text"),
+    [
+        (
+            {"success": True, "failed": 0, "warnings": 1, "results": [{"success": True}, {"success": False}]},
+            "passed",
+            "1 of 2 checks passed (critical failures: 0, warnings: 1).",
+        ),
+        ({"success": False, "failed": 1, "warnings": 0, "results": [{"success": False}]}, "failed", "0 of 1"),
+        (None, "not run", "No validation results"),
+        ("{not json", "unknown", "quality.json cannot be read"),
+    ],
+)
+def test_validation_status_and_quality_report_link(codebook, tmp_path, dashboard_site, summary, state, text):
+    folder = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], folder)
+    shutil.rmtree(folder / "dashboard")
+    if summary is not None:
+        (folder / "quality").mkdir()
+        (folder / "quality" / "index.html").write_text("<p>report</p>")
+        raw = summary if isinstance(summary, str) else json.dumps(summary)
+        (folder / "quality.json").write_text(raw)
+    site = publish.render(folder, codebook)
+    overview = sections(page(site))["overview"]
+    assert f"Validation: {state}." in overview and text in overview
+    if summary is None:
+        assert "Quality report" not in overview
+    else:
+        assert '<a href="quality/index.html">Quality report</a>' in overview
+        assert (site / "quality" / "index.html").read_text() == "<p>report</p>"
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_publish_failure_leaves_the_last_site(dashboard_site, codebook, tmp_path):
+    out = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], out)
+    publish.publish(out, codebook)
+    before = site_bytes(out / "dashboard")
+    (out / "outcomes.parquet").write_bytes(b"not parquet")
+    with pytest.raises(publish.PublishError, match="outcomes.parquet"):
+        publish.publish(out, codebook)
+    assert site_bytes(out / "dashboard") == before
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no staging left
+
+
+def test_publish_to_copies_the_site_and_replaces_only_a_site(dashboard_site, codebook, tmp_path):
+    out = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], out)
+    target = tmp_path / "public" / "kz"
+    publish.publish(out, codebook, to=target)
+    assert site_bytes(target) == site_bytes(out / "dashboard")
+    (target / "stale.txt").write_text("from an earlier publish")
+    publish.publish(out, codebook, to=target)  # an earlier site is replaced whole
+    assert not (target / "stale.txt").exists()
+    foreign = tmp_path / "home"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(publish.PublishError, match="not a kzunrest dashboard"):
+        publish.publish(out, codebook, to=foreign)
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+
+
+def test_cli_publish(dashboard_site, tmp_path):
+    out = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], out)
+    shutil.rmtree(out / "dashboard")
+    result = CliRunner().invoke(app, ["publish", "--out", str(out), "--to", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert (out / "dashboard" / "index.html").is_file() and (tmp_path / "site" / "index.html").is_file()
+    missing = CliRunner().invoke(app, ["publish", "--out", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1
+    assert "nowhere: no such folder" in missing.output
+
+
+def test_missing_table_is_named(dashboard_site, codebook, tmp_path):
+    out = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], out)
+    (out / "compare_figures.parquet").unlink()
+    with pytest.raises(publish.PublishError, match="missing compare_figures.parquet"):
+        publish.render(out, codebook)
+
+
+@pytest.mark.prefect
+def test_pipeline_run_publishes_the_dashboard(seeds_run, codebook):
+    out, _ = seeds_run
+    text = page(out / "dashboard")
+    for label in labels(codebook):
+        assert label in text
+    rows = pq.read_table(out / "documents.parquet").num_rows
+    assert re.search(
+        rf'<tr data-table="documents">\s*<th scope="row">documents</th>\s*<td class="num">{rows}</td>', text
+    )
+    assert (out / "dashboard" / "data" / "documents.parquet").read_bytes() == (
+        out / "documents.parquet"
+    ).read_bytes()
