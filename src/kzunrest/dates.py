@@ -79,9 +79,9 @@ def find_dates(text: str) -> list[DateMention]:
     return found
 
 
-def find_years(text: str) -> list[int]:
-    """Four-digit years that stand alone (not part of "4,400" or "2011-12")."""
-    return [int(y) for y in YEAR_RE.findall(text)]
+def find_years_at(text: str) -> list[tuple[int, int]]:
+    """Four-digit years that stand alone (not part of "4,400"), with their offsets."""
+    return [(int(m.group(1)), m.start()) for m in YEAR_RE.finditer(text)]
 
 
 def resolve(month: int, day: int | None, year: int | None, reference: date | None) -> date | None:

@@ -19,12 +19,17 @@ from kzunrest import dates
 from kzunrest.codebook import Codebook
 
 NEITHER = None
+_LIST_ITEM_RE = re.compile(r"^(?:\(?\d{1,2}[.)]|[•·▪‣◦*–—-])\s")
+_DURATION_RE = re.compile(
+    r"\b(?:since|until|till|from|before|after|between)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class _Rules:
     cues: list[tuple[re.Pattern, str]]  # (phrase regex, episode)
     neither: re.Pattern | None
+    event_terms: re.Pattern
     relative_back: list[re.Pattern]
     relative_here: list[re.Pattern]
     windows: dict[str, tuple[date, date]]
@@ -39,8 +44,10 @@ def _rules(codebook: Codebook) -> _Rules:
         for phrase in phrases
     ]
     neither = spec.get("neither") or []
+    event_terms = "|".join(re.escape(t) for t in spec.get("event_terms", []))
     return _Rules(
         cues=cues,
+        event_terms=re.compile(rf"(?<!\w)(?:{event_terms})", re.IGNORECASE),
         neither=re.compile("|".join(re.escape(p) for p in neither), re.IGNORECASE) if neither else None,
         relative_back=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("back", [])],
         relative_here=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("here", [])],
@@ -81,15 +88,22 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
         if eid is not None or m.year:
             votes[eid] += 3 if m.year else 1
             reasons.append(f"date {sentence[m.start : m.end]}")
-    for year in dates.find_years(sentence):
+    for year, start in dates.find_years_at(sentence):
         if year in date_years:
             continue
         eid = _episode_of_year(year, rules)
-        votes[eid] += 3
+        if eid is None and _DURATION_RE.search(sentence, 0, start):
+            continue  # "ruled until 2019", "since 1991": a span of time, not when it happened
+        # A year outside both episodes dates the sentence when it leads it ("In 2016, police
+        # ..."); deeper in, it is usually an aside ("parallels with the 2005 Andijan massacre").
+        leading = eid is not None or len(sentence[:start].split()) <= 3
+        votes[eid] += 3 if leading else 1
         reasons.append(f"year {year}")
+    cued = set()
     for pattern, eid in rules.cues:
         m = pattern.search(sentence)
-        if m:
+        if m and eid not in cued:  # one cue per episode is enough; more do not outvote a year
+            cued.add(eid)
             votes[eid] += 2
             reasons.append(f"cue '{m.group(0)}'")
     if rules.neither is not None:
@@ -138,6 +152,9 @@ def place_sentences(
         if dateline is not None:
             reference, section = dateline, section + 1
         sections.append(section)
+        if dateline is not None:
+            own.append((NEITHER, "dateline"))
+            continue
         votes, reasons = _votes(sentence, reference, rules)
         if not votes:
             own.append(None)
@@ -145,13 +162,15 @@ def place_sentences(
         ranked = votes.most_common()
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             own.append(None)  # a tie: let the context decide
-            continue
-        own.append((ranked[0][0], "; ".join(reasons)))
+        elif ranked[0] == (NEITHER, 1):
+            own.append(None)  # only an aside about another year: let the context decide
+        else:
+            own.append((ranked[0][0], "; ".join(reasons)))
 
     by_section: dict[int, Counter] = {}
     whole = Counter()
     for decided, sec in zip(own, sections, strict=True):
-        if decided is not None and decided[0] is not None:
+        if decided is not None and decided[0] is not NEITHER:
             by_section.setdefault(sec, Counter())[decided[0]] += 1
             whole[decided[0]] += 1
     default = _majority(whole)
@@ -160,15 +179,26 @@ def place_sentences(
         default, default_reason = _episode_of_date_rules(published, rules), "published date"
 
     placed: list[tuple[str | None, str]] = []
+    context: tuple[str | None, str] | None = None  # the paragraph's (or list's) last placement
     for i, decided in enumerate(own):
+        sentence = text[slice(*spans[i])]
+        list_item = bool(_LIST_ITEM_RE.match(sentence))
+        if paragraph_starts[i] and not (list_item and context is not None and context[1] == "list"):
+            context = None
+        in_list = list_item and context is not None and context[1] == "list"
         if decided is not None:
             placed.append(decided)
-        elif i > 0 and not paragraph_starts[i] and sections[i] == sections[i - 1]:
-            placed.append((placed[-1][0], "context: sentence before in its paragraph"))
+        elif not in_list and not rules.event_terms.search(sentence):
+            placed.append((NEITHER, "no event named"))
+        elif context is not None and (context[0] is not NEITHER or in_list):
+            placed.append((context[0], "context: the sentence or list before it"))
         elif (section_choice := _majority(by_section.get(sections[i], Counter()))) is not None:
             placed.append((section_choice, "context: section majority"))
         else:
             placed.append((default, f"context: {default_reason}" if default else "no cue"))
+        episode, reason = placed[-1]
+        if reason not in ("no event named", "dateline"):
+            context = (episode, "list" if sentence.endswith(":") or list_item else "sentence")
     return placed
 
 

@@ -1,0 +1,97 @@
+"""Episode placement: unit rules, and accuracy against the hand-placed sentences in tests/gold/."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kzunrest import ingest
+from kzunrest.episodes import place_sentences
+
+GOLD = Path(__file__).parent / "gold"
+
+
+def place(text: str, codebook, published: date | None = None) -> list[tuple[str, str | None]]:
+    spans = ingest.split_sentences(text)
+    placed = place_sentences(text, spans, published, codebook)
+    return [(text[a:b], ep) for (a, b), (ep, _) in zip(spans, placed, strict=True)]
+
+
+def test_years_dates_and_cues(codebook):
+    placed = place(
+        "Oil workers went on strike in May 2011.\n"
+        "Protests over the LPG price began in Zhanaozen.\n"
+        "In 2016, police detained dozens of land protesters.",
+        codebook,
+    )
+    assert [ep for _, ep in placed] == ["zhanaozen-2011", "january-2022", None]
+
+
+def test_relative_phrase_counts_back_from_published_date(codebook):
+    placed = place("Ten years ago police shot the strikers.", codebook, published=date(2021, 12, 15))
+    assert placed[0][1] == "zhanaozen-2011"
+
+
+def test_dateline_starts_a_section_with_its_own_reference_date(codebook):
+    text = (
+        "January 9, 2022\nTroops fired on protesters a week ago.\n"
+        "December 15, 2021\nTen years ago police fired on protesters."
+    )
+    assert [ep for _, ep in place(text, codebook)] == [None, "january-2022", None, "zhanaozen-2011"]
+
+
+def test_duration_year_does_not_date_the_sentence(codebook):
+    text = "Protests over the LPG price spread, fuelled by anger at Nazarbayev, who ruled until 2019."
+    assert place(text, codebook)[0][1] == "january-2022"
+
+
+def test_sentence_without_event_is_neither_but_list_items_follow_their_list(codebook):
+    text = (
+        "Protesters in Zhanaozen over the LPG price listed their demands:\n"
+        "1. Gas for 50 tenge.\n2. The return of the stolen money.\n"
+        "The author is a journalist based in London."
+    )
+    assert [ep for _, ep in place(text, codebook)] == ["january-2022"] * 3 + [None]
+
+
+def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[float, list[str]]:
+    """Share of gold sentences placed as labelled, and the misplaced ones.
+
+    A gold sentence that cleaning removed (site boilerplate) counts as placed in neither.
+    """
+    corpus = ingest.ingest(seeds_dir, codebook)
+    documents = {d["path"]: d for d in corpus.documents}
+    gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))["sentences"]
+    errors = []
+    for entry in gold:
+        document = documents[entry["doc"]]
+        pattern = r"\s+".join(re.escape(word) for word in entry["starts"].split())
+        found = re.search(pattern, document["text"])
+        episode = None
+        if found:
+            sentence = next(
+                s
+                for s in corpus.sentences
+                if s["doc_id"] == document["doc_id"] and s["char_start"] <= found.start() < s["char_end"]
+            )
+            episode = sentence["episode"]
+        if episode != entry["episode"]:
+            errors.append(f"{entry['doc']}: {entry['starts']!r} gold {entry['episode']} got {episode}")
+    return 1 - len(errors) / len(gold), errors
+
+
+@pytest.mark.parametrize(
+    ("seeds", "gold", "floor"),
+    [
+        (Path("seeds"), GOLD / "episodes.yaml", 0.95),
+        (GOLD / "heldout", GOLD / "heldout" / "episodes.yaml", 0.95),
+    ],
+    ids=["seeds", "heldout"],
+)
+def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
+    accuracy, errors = placement_accuracy(seeds, gold, codebook)
+    assert accuracy >= floor, f"accuracy {accuracy:.3f}:\n" + "\n".join(errors)
