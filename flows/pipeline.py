@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from kzunrest import codebook as codebook_module
 from kzunrest import compare, extract, ingest, outputs, warehouse
@@ -28,9 +29,14 @@ def extract_step(staging: Path, codebook_dir: Path) -> dict[str, int]:
     return extract.write(staging, codebook_module.load(codebook_dir))
 
 
-@task(name="validate")
-def validate_step(staging: Path) -> None:
-    """Placeholder until the validation issue: nothing is checked yet."""
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_step(staging: Path, stage: str) -> None:
+    """Run the expectations/ suites of `stage` on the staging tables and write the quality report;
+    a critical failure raises ValidationFailed, so nothing after it runs and nothing is swapped in."""
+    from kzunrest import validate
+
+    outcome = validate.check(staging, stage)
+    get_run_logger().info("\n".join([f"validation ({stage}): passed", *outcome.summary_lines()]))
 
 
 @task(name="compare")
@@ -63,8 +69,9 @@ def pipeline(
         summary = RunSummary.of(corpus, out_dir)
         summary.check_strict(strict)
         summary.rows = extract_step(staging, codebook_dir)
-        validate_step(staging)
+        validate_step(staging, "tables")
         compare_step(staging, codebook_dir)
+        validate_step(staging, "comparison")
         publish_step(staging, codebook_dir)
         outputs.swap_in(staging, out_dir)
     finally:

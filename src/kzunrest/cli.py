@@ -48,6 +48,7 @@ def run(
             from flows.pipeline import pipeline
             from kzunrest.ingest import ManifestError
             from kzunrest.summary import StrictFailure
+            from kzunrest.validate import SuiteError, ValidationFailed
 
             try:
                 if api_url is None:
@@ -60,9 +61,33 @@ def run(
                 _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
             except StrictFailure as exc:
                 _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 1)
+            except SuiteError as exc:
+                _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
+            except ValidationFailed as exc:
+                _fail(f"{exc}\nNothing was published; the previous outputs in {out} are unchanged.", 1)
     except lock.LockHeld as exc:
         _fail(f"{exc}\nNothing was written.", 3)
     typer.echo("\n".join(summary.lines()))
+
+
+@app.command("validate")
+def validate_command(out: OutOption = Path("datasets")) -> None:
+    """Validate the tables already in --out against expectations/ and rewrite its quality report."""
+    from kzunrest import lock, validate
+
+    if not (out / "documents.parquet").is_file():
+        _fail(f"{out}: no tables to validate (no documents.parquet); run `kzunrest run` first", 2)
+    report = (out / validate.QUALITY / "index.html").resolve()
+    try:
+        with lock.hold(out):  # the report is written into --out: not while a run swaps it
+            outcome = validate.check(out, "all")
+    except lock.LockHeld as exc:
+        _fail(f"{exc}\nNothing was validated.", 3)
+    except validate.SuiteError as exc:
+        _fail(str(exc), 2)
+    except validate.ValidationFailed as exc:
+        _fail(f"{exc}\nquality report: {report}", 1)
+    typer.echo("\n".join(["validation passed", *outcome.summary_lines(), f"quality report: {report}"]))
 
 
 class SqlFormat(StrEnum):

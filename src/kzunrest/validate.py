@@ -276,11 +276,10 @@ class Outcome:
         lines = []
         for s in self.suite_summaries():
             warned = [c.expectation for c in self.warnings if c.suite == s["suite"]]
-            status = "passed" if s["passed"] else f"FAILED {s['failed']}"
+            status = "passed" if s["passed"] else f"FAILED {s['failed']} of"
+            rows = f", {s['rows']} rows" if s["rows"] is not None else ""
             note = f"; warnings: {', '.join(warned)}" if warned else ""
-            lines.append(
-                f"  {s['suite']}: {status} of {s['expectations']} expectations ({s['rows']} rows){note}"
-            )
+            lines.append(f"  {s['suite']}: {status} {s['expectations']} expectations{rows}{note}")
         return lines
 
     def failure_report(self) -> str:
@@ -423,9 +422,9 @@ def run_suites(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> list
     return checks
 
 
-def _table_check(suite: str, expectation: str, description: str) -> Check:
+def _table_check(suite: str, expectation: str, description: str, severity: str = "critical") -> Check:
     """A failed check found before GX runs: a table without a suite, a suite without its table."""
-    return Check(suite, expectation, "kzunrest", None, "critical", False, None, None, [], description)
+    return Check(suite, expectation, "kzunrest", None, severity, False, None, None, [], description)
 
 
 def validate(
@@ -447,11 +446,10 @@ def validate(
     problems: list[Check] = []
     for name in sorted(set(suites) | set(present)):
         if name not in suites:
-            problems.append(
-                _table_check(
-                    name, "suite_present", f"{name}.parquet has no suite: add {suites_dir}/{name}.json"
-                )
-            )
+            # A warning for comparison tables until their suites exist (they are new), else critical.
+            severity = "warning" if name.startswith(COMPARISON_PREFIX) else "critical"
+            description = f"{name}.parquet has no suite: add {suites_dir}/{name}.json"
+            problems.append(_table_check(name, "suite_present", description, severity))
         elif name not in present:
             problems.append(_table_check(name, "table_present", f"{folder / name}.parquet is missing"))
         else:
