@@ -20,9 +20,16 @@ setup: $(STAMP)
 run: setup
 	$(VENV)/bin/kzunrest run --seeds $(SEEDS) --out $(OUT)
 
-test: setup
+test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads): install it
+# from the distribution's packages when it is missing. Needs root (CI and these machines are).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { echo "installing chromium (apt-get)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
