@@ -5,6 +5,7 @@
 -- in one unit (outcomes/killed in people; outcomes/convicted in people and, separately, in years).
 -- Beside each claim stand the figures of its measure × episode: the lowest and highest claimed,
 -- the official ones (claimant_type 'official') and the others, and the highest over the official.
+-- The official claims themselves are the rows with is_official (WHERE is_official lists them).
 -- Vague quantities ("dozens" = 24-99, "hundreds" = 200-999) are kept as claims but are not numbers
 -- anyone stated, so they are left out of lowest/highest/official figures and reported as vague_*.
 -- Written to compare_figures.parquet and kept as the view `compare_figures` in warehouse.duckdb.
@@ -30,7 +31,6 @@
 --   highest_claimed           highest number stated (for "at least 17" the 17, for "up to 70" the 70)
 --   official_lowest           lowest number stated by an official claimant
 --   official_highest          highest number stated by an official claimant
---   official_claims           every official claim as "figure (claimant)", lowest first, joined by "; "
 --   non_official_lowest       lowest number stated by anyone else
 --   non_official_highest      highest number stated by anyone else
 --   vague_low                 lowest bound of the vague claims
@@ -95,9 +95,6 @@ measures AS (
         max(stated_high) AS highest_claimed,
         min(stated_low) FILTER (WHERE is_official) AS official_lowest,
         max(stated_high) FILTER (WHERE is_official) AS official_highest,
-        string_agg(figure || ' (' || coalesce(claimant, 'unnamed') || ')', '; '
-                   ORDER BY stated_low NULLS LAST, value_low, value_high, doc_id, char_start, record_id)
-            FILTER (WHERE is_official) AS official_claims,
         min(stated_low) FILTER (WHERE NOT is_official OR is_official IS NULL) AS non_official_lowest,
         max(stated_high) FILTER (WHERE NOT is_official OR is_official IS NULL) AS non_official_highest,
         min(value_low) FILTER (WHERE is_vague) AS vague_low,
@@ -127,7 +124,6 @@ SELECT
     m.highest_claimed,
     m.official_lowest,
     m.official_highest,
-    m.official_claims,
     m.non_official_lowest,
     m.non_official_highest,
     m.vague_low,
