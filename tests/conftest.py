@@ -58,6 +58,21 @@ def seeds_run(prefect_harness, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def bad_run(prefect_harness, tmp_path_factory):
+    """The pipeline run once on the seeds mixed with the bad-input corpus (tests/bad_corpus.py),
+    and every SQL text DuckDB was given in it; the bad-input and security tests read them."""
+    from bad_corpus import make_bad_corpus, recording_sql
+
+    from flows.pipeline import pipeline
+
+    folder = tmp_path_factory.mktemp("bad")
+    seeds = make_bad_corpus(folder)
+    with recording_sql([]) as statements:
+        summary = pipeline(seeds_dir=seeds, out_dir=folder / "datasets")
+    return folder / "datasets", summary, statements
+
+
+@pytest.fixture(scope="session")
 def dashboard_site(codebook, tmp_path_factory):
     """tests/fixtures/dashboard.yaml built into a run's tables (compare step included) and its
     dashboard rendered once; the unit and browser tests of the dashboard read it."""

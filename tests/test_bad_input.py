@@ -1,80 +1,18 @@
 """The bad-input corpus mixed with the seeds: each case gets its documented outcome (ingested,
 cleaned, or rejected with a reason naming the file) and the seeds' rows stay exactly as they are.
 
-The small cases are committed in tests/data/bad/ (see RELIABILITY.md for the table); the 50 MB
-file, the 1 MB single line, the duplicate, the symlink and the file outside the seeds folder
-are made here, at test time.
+The cases and their outcomes are in tests/bad_corpus.py and RELIABILITY.md.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-import yaml
+from bad_corpus import INGESTED, OUTSIDE_TEXT, REJECTED, SEED_FILES, SEEDS, WARNINGS, make_bad_corpus
 
 from kzunrest import ingest, schema
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-BAD = ROOT / "tests" / "data" / "bad"
-SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
-
-# The documented outcome of every case (RELIABILITY.md, "Bad input"), written by hand.
-REJECTED = {
-    "empty.txt": "empty file",
-    "whitespace_only.txt": "whitespace only",
-    "binary_nul.txt": "binary file (contains NUL bytes)",
-    "big_50mb.txt": "too large: 50.0 MB (the limit is 10 MB)",
-    "outside_link.txt": "symlink pointing outside the seeds folder; not read",
-    "../outside.txt": "manifest path points outside the seeds folder; not read",
-    "missing.txt": "named in the manifest but missing on disk",
-}
-INGESTED = [
-    "cp1251_russian.txt",
-    "html_page.txt",
-    "hostile.txt",
-    "latin1.txt",
-    "mixed_line_endings.txt",
-    "one_line_1mb.txt",
-    "utf16_bom.txt",
-]
-WARNINGS = [
-    "manifest.yaml: unknown top-level keys ignored: version",
-    "(cp1251_russian.txt): unknown keys ignored: author, tags",
-    "(latin1.txt): published '2011-13-45' is not an ISO date; ignored",
-    "report.pdf: not a .txt file; skipped",
-    "html_page.txt: HTML page; markup stripped, text kept",
-    f"zz_copy_of_000.txt: same content as {SEED_FILES[0]}; ingested once",
-]
-OUTSIDE_TEXT = "This file lies outside the seeds folder and must never be read."
-
-
-def make_bad_corpus(folder: Path) -> Path:
-    """The seeds plus every bad case in `folder/seeds`; returns that seeds folder."""
-    seeds = folder / "seeds"
-    seeds.mkdir(parents=True)
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, seeds / path.name)
-    for path in BAD.iterdir():
-        if path.name != "manifest.yaml":
-            shutil.copy(path, seeds / path.name)
-    seed_entries = yaml.safe_load((SEEDS / "manifest.yaml").read_text(encoding="utf-8"))["documents"]
-    listed = yaml.safe_dump(seed_entries, allow_unicode=True, sort_keys=False)
-    manifest = (BAD / "manifest.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n"
-    manifest += "".join(f"  {line}\n" for line in listed.splitlines())
-    (seeds / "manifest.yaml").write_text(manifest, encoding="utf-8")
-    (folder / "outside.txt").write_text(OUTSIDE_TEXT, encoding="utf-8")
-    (seeds / "outside_link.txt").symlink_to(folder / "outside.txt")
-    shutil.copy(SEEDS / SEED_FILES[0], seeds / "zz_copy_of_000.txt")
-    line = "Oil workers in Zhanaozen demanded higher wages and the police answered with force.\n"
-    with (seeds / "big_50mb.txt").open("w", encoding="utf-8") as big:
-        big.write(line * (50_000_000 // len(line) + 1))
-    words = "strike oil workers Zhanaozen wages police square December "
-    (seeds / "one_line_1mb.txt").write_text((words * (1_000_000 // len(words) + 1))[:1_000_000])
-    return seeds
 
 
 @pytest.fixture(scope="module")
@@ -152,21 +90,13 @@ def test_seed_rows_unchanged_by_bad_files(corpus, codebook):
 # ---------------------------------------------------------------- the whole pipeline
 
 
-@pytest.fixture(scope="module")
-def bad_run(bad_seeds, prefect_harness, tmp_path_factory):
-    from flows.pipeline import pipeline
-
-    out = tmp_path_factory.mktemp("bad-run") / "datasets"
-    return out, pipeline(seeds_dir=bad_seeds, out_dir=out)
-
-
 def _rows(folder: Path, name: str, doc_ids: set[str]) -> list[dict]:
     rows = pq.read_table(folder / f"{name}.parquet").to_pylist()
     return [row for row in rows if row["doc_id"] in doc_ids]
 
 
 def test_pipeline_keeps_seed_tables_unchanged(bad_run, seeds_run):
-    out, _ = bad_run
+    out, _, _ = bad_run
     good, _ = seeds_run
     seed_ids = {row["doc_id"] for row in pq.read_table(good / "documents.parquet").to_pylist()}
     assert len(seed_ids) == len(SEED_FILES)
@@ -177,7 +107,7 @@ def test_pipeline_keeps_seed_tables_unchanged(bad_run, seeds_run):
 
 
 def test_run_summary_names_each_rejected_file_with_its_reason(bad_run):
-    _, summary = bad_run
+    _, summary, _ = bad_run
     lines = summary.lines()
     assert f"documents: {len(SEED_FILES) + len(INGESTED)}" in lines
     assert f"rejected: {len(REJECTED)}" in lines
