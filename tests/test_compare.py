@@ -360,6 +360,7 @@ def test_every_sql_file_gives_a_parquet_file_and_a_view_with_its_documented_colu
         "compare_triggers",
         "compare_demands",
         "compare_state_responses",
+        "compare_outcomes",
         "compare_figures",
         "escalation",
         "shared_and_distinct",
@@ -459,9 +460,25 @@ def test_compare_triggers_presence_support_and_quote(fixture_run):
     assert solidarity["n_outlets"] == 0 and solidarity["first_published"] is None  # d4 has neither
 
 
+def test_the_four_category_comparisons_share_columns(fixture_run):
+    names = ("compare_triggers", "compare_demands", "compare_state_responses", "compare_outcomes")
+    schemas = {pq.read_schema(fixture_run / f"{name}.parquet") for name in names}
+    assert len(schemas) == 1
+
+
+def test_compare_outcomes(fixture_run):
+    rows = by(read(fixture_run, "compare_outcomes"), "category", "episode")
+    killed_2011, killed_2022 = rows[("killed", E2011)], rows[("killed", E2022)]
+    assert (killed_2011["n_rows"], killed_2011["n_documents"], killed_2011["n_outlets"]) == (6, 2, 1)
+    assert killed_2011["quote"] == "Officials say 14 people were killed"  # the only dated one
+    assert killed_2022["present"] and killed_2022["family"] == "human_cost"
+    assert rows[("convicted", E2011)]["present"] and not rows[("convicted", E2022)]["present"]
+    assert rows[("convicted", E2011)]["family_categories_present"] == 1  # justice: convicted only
+
+
 def test_representative_quotes_point_at_the_document_text(fixture_run):
     texts = {r["doc_id"]: r["text"] for r in read(fixture_run, "documents")}
-    for output in ("compare_triggers", "compare_demands", "compare_state_responses"):
+    for output in ("compare_triggers", "compare_demands", "compare_state_responses", "compare_outcomes"):
         quoted = [r for r in read(fixture_run, output) if r["present"]]
         assert quoted
         for r in quoted:

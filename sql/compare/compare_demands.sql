@@ -3,7 +3,7 @@
 -- One row per demand category of the codebook × episode, found or not, with the roll-up to the
 -- category's family (labour, economic, political, justice) beside it. Written to
 -- compare_demands.parquet and kept as the view `compare_demands` in warehouse.duckdb.
--- compare_triggers and compare_state_responses have the same columns.
+-- compare_triggers, compare_state_responses and compare_outcomes have the same columns.
 --
 -- Columns:
 --   family                     the category's family in the codebook

@@ -3,7 +3,7 @@
 -- One row per state response category of the codebook × episode, found or not, with the roll-up to the
 -- category's family (repression, information, framing, concession, non_response) beside it. Written to
 -- compare_state_responses.parquet and kept as the view `compare_state_responses` in warehouse.duckdb.
--- compare_triggers and compare_demands have the same columns.
+-- compare_triggers, compare_demands and compare_outcomes have the same columns.
 --
 -- Columns:
 --   family                     the category's family in the codebook

@@ -3,7 +3,7 @@
 -- One row per trigger category of the codebook × episode, found or not, with the roll-up to the
 -- category's family (labour, legal, economic, political, mobilisation) beside it. Written to
 -- compare_triggers.parquet and kept as the view `compare_triggers` in warehouse.duckdb.
--- compare_demands and compare_state_responses have the same columns.
+-- compare_demands, compare_state_responses and compare_outcomes have the same columns.
 --
 -- Columns:
 --   family                     the category's family in the codebook
