@@ -218,6 +218,9 @@ def _figure(name: str, seconds: float, baseline: float, note: str) -> dict:
 
 
 def run(workdir: Path) -> list[dict]:
+    from kzunrest import compare
+
+    n_views = len(compare.load())
     figures = []
     for label, folder, repeats in (
         ("seeds", seeds_tables(workdir), 5),
@@ -236,7 +239,7 @@ def run(workdir: Path) -> list[dict]:
                 f"  warehouse load, {label}", load, baseline, "warehouse.build: Parquet -> DuckDB tables"
             ),
             _figure(
-                f"  comparisons, {label}", comparisons, baseline, "compare.run: 7 views + compare_*.parquet"
+                f"  comparisons, {label}", comparisons, baseline, f"compare.run: {n_views} views + Parquet"
             ),
         ]
     return figures
