@@ -29,12 +29,11 @@ _GAP_RE = re.compile(r"\{w(\d{1,2})\}")
 _GAP = r"(?:[^\s;:.!?]+ ){{0,{n}}}?"  # up to n words (not across clause punctuation)
 WORD_RE = re.compile(r"\w+")
 # Words too common to be worth an anchor (the prefilter would pass nearly every sentence).
-_WEAK_ANCHORS = frozenset(
-    (
-        "the and for were was have has had with that this from into their they been are its his her who "
-        "which not but than then there them these those will would"
-    ).split()
-)
+_WEAK_ANCHORS = frozenset({
+    "the", "and", "for", "were", "was", "have", "has", "had", "with", "that", "this", "from", "into",
+    "their", "they", "been", "are", "its", "his", "her", "who", "which", "not", "but", "than", "then",
+    "there", "them", "these", "those", "will", "would",
+})  # fmt: skip
 
 
 class CodebookError(Exception):
