@@ -273,3 +273,29 @@ def test_pipeline_run_publishes_the_dashboard(seeds_run, codebook):
     assert (out / "dashboard" / "data" / "documents.parquet").read_bytes() == (
         out / "documents.parquet"
     ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("gap", "text"),
+    [
+        (None, None),
+        (
+            {"n_claims": 1, "official_lowest": None, "official_highest": None, "highest_claimed": None}
+            | {"vague_low": 200.0, "vague_high": 999.0, "ratio_highest_to_official": None},
+            "1 claim; no official figure; vague claims 200–999",
+        ),
+        (
+            {"n_claims": 3, "official_lowest": 10.0, "official_highest": 16.0, "highest_claimed": 4400.0}
+            | {"vague_low": None, "vague_high": None, "ratio_highest_to_official": 275.0},
+            "3 claims; official figures 10 to 16; highest claimed 4,400",
+        ),
+        (
+            {"n_claims": 2, "official_lowest": 7.5, "official_highest": 7.5, "highest_claimed": 7.5}
+            | {"vague_low": None, "vague_high": None, "ratio_highest_to_official": 1.0},
+            "2 claims; official figure 7.5; highest claimed 7.5",
+        ),
+    ],
+)
+def test_gap_summary(gap, text):
+    summary = publish.gap_summary(gap)
+    assert (summary and summary["text"]) == text

@@ -172,11 +172,30 @@ def _figures(results: dict[str, list[dict]], codebook: Codebook, episodes: list[
                 "measure": measure,
                 "unit": unit,
                 "claims": rows,
-                "gaps": [gaps[(measure, unit)].get(e["episode"]) for e in episodes],
+                "gaps": [gap_summary(gaps[(measure, unit)].get(e["episode"])) for e in episodes],
                 "svg": figure_chart(measure, unit, rows, codebook),
             }
         )
     return measures
+
+
+def gap_summary(gap: dict | None) -> dict | None:
+    """One episode's line under a measure: claims, official figures, highest claim, vague range."""
+    if not gap:
+        return None
+    parts = [f"{gap['n_claims']} claim{'' if gap['n_claims'] == 1 else 's'}"]
+    low, high = gap["official_lowest"], gap["official_highest"]
+    if high is None:
+        parts.append("no official figure")
+    elif low == high:
+        parts.append(f"official figure {_number(high)}")
+    else:
+        parts.append(f"official figures {_number(low)} to {_number(high)}")
+    if gap["highest_claimed"] is not None:
+        parts.append(f"highest claimed {_number(gap['highest_claimed'])}")
+    if gap["vague_low"] is not None:
+        parts.append(f"vague claims {_number(gap['vague_low'])}–{_number(gap['vague_high'])}")
+    return {"text": "; ".join(parts), "ratio": gap["ratio_highest_to_official"]}
 
 
 def _by_episode(rows: list[dict], episodes: list[dict]) -> list[dict]:
