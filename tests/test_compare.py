@@ -412,7 +412,18 @@ def test_a_warehouse_rebuilt_from_a_finished_run_gets_views_again(tmp_path, code
     compare_run(folder, codebook)
     with duckdb.connect(str(folder / warehouse.WAREHOUSE), read_only=True) as con:
         kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
-    assert kinds["compare_triggers"] == "VIEW"
+    assert kinds["compare_triggers"] == "VIEW" and kinds["episode_overview"] == "VIEW"
+    assert "compare_episode_overview" not in kinds, "no stale copy beside the view"
+
+
+def test_a_place_spelling_of_two_words_is_refused_naming_the_file(tmp_path, codebook):
+    import dataclasses
+
+    book = tmp_path / "codebook"
+    shutil.copytree(codebook.directory, book)
+    (book / compare.PLACES_FILE).write_text("places:\n  Almaty: [Almaty, Alma Ata]\n")
+    with pytest.raises(ValueError, match=r"places\.yaml: Almaty: .*Alma Ata"):
+        compare.codebook_tables(dataclasses.replace(codebook, directory=book))
 
 
 def test_empty_fact_tables_give_every_category_absent(tmp_path, codebook):

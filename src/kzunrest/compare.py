@@ -112,7 +112,11 @@ def _read_places(path: Path) -> dict[str, list[str]]:
     places = data.get("places") or {}
     if not isinstance(places, dict) or not all(isinstance(v, list) for v in places.values()):
         raise ValueError(f"{path}: `places` must map each place to a list of spellings")
-    return {str(place): [str(s) for s in spellings] for place, spellings in places.items()}
+    spellings = {str(place): [str(s) for s in listed] for place, listed in places.items()}
+    for place, listed in spellings.items():
+        if bad := [s for s in listed if not re.fullmatch(r"[^\W_]+(?:-[^\W_]+)*", s)]:
+            raise ValueError(f"{path}: {place}: a spelling must be one word (hyphens allowed): {bad}")
+    return spellings
 
 
 def _sql_string(text: str) -> str:
@@ -133,8 +137,9 @@ def run(staging: Path, codebook: Codebook, sql_dir: Path = SQL_DIR) -> list[str]
             con.unregister("codebook_table")
         for comparison in comparisons:
             try:
-                # A rebuilt warehouse may hold an earlier run's compare_*.parquet as a table.
-                con.execute(f'DROP TABLE IF EXISTS "{comparison.name}"')
+                # A warehouse rebuilt from a finished run holds its compare_*.parquet as tables.
+                for stale in sorted({comparison.name, comparison.output}):
+                    con.execute(f'DROP TABLE IF EXISTS "{stale}"')
                 con.execute(f'CREATE OR REPLACE VIEW "{comparison.name}" AS {comparison.query}')
                 con.execute(f'COMMENT ON VIEW "{comparison.name}" IS {_sql_string(comparison.header)}')
                 # The file's own ORDER BY is total, so the rows come in the same order every run.
