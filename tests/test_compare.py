@@ -627,13 +627,13 @@ def test_seeds_lpg_price_increase_is_a_2022_trigger_only(seeds_out):
     # 003: "They were sparked by a doubling of the price of liquefied petroleum gas ... to 120 tenge".
     rows = by(read(seeds_out, "compare_shared_and_distinct"), "fact_table", "category")
     assert rows[("triggers", "price_increase")]["presence"] == "only_2022"
-    triggers = read(seeds_out, "triggers")
+    sentences = {r["sentence_id"]: r["text"] for r in read(seeds_out, "sentences")}
     assert any(
         r["category"] == "price_increase"
         and r["episode"] == E2022
-        and "liquefied petroleum gas" in r["quote"]
-        for r in triggers
-    )
+        and "liquefied petroleum gas" in sentences[r["sentence_id"]]
+        for r in read(seeds_out, "triggers")
+    ), "the price increase is coded from the LPG sentence"
 
 
 def test_seeds_independent_unions_is_a_2011_demand(seeds_out):
