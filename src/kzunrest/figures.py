@@ -5,8 +5,9 @@ A figure keeps the text's own bounding ("at least 17" is at_least 17..null, "hun
 extractor's decision. The word lists, cue phrases and unit nouns are data (codebook/figures.yaml,
 whose header also records the decisions for ranges, changes and non-figures).
 
-The parser walks a sentence's tokens once. Sentences without a digit or a number word return at
-the prefilter, so the common path is one regex search.
+Speed: a sentence without a digit or a number word returns at the prefilter (a digit search and a
+set lookup of its words); in the others the parser tries a quantity only at the tokens that can
+start one, and the mask regexes run only on what can hold them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from kzunrest import codebook as codebook_module
 from kzunrest.codebook import Codebook
@@ -32,40 +34,38 @@ class Figure:
 
 # Token kinds.
 _NUM, _WORD, _PUNCT, _VFRAC = 0, 1, 2, 3
-_KINDS = {"num": _NUM, "word": _WORD, "punct": _PUNCT, "vfrac": _VFRAC}
+# Kind by first character; other letters (Cyrillic, accents) count as punctuation: no figure word has them.
+_FIRST_CHAR_KIND = {
+    **dict.fromkeys("0123456789", _NUM),
+    **dict.fromkeys("½¼¾", _VFRAC),
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyz", _WORD),
+}
+_NUMERIC_FIRST = frozenset("0123456789½¼¾")
+_CLOCK_WORDS = frozenset({"am", "pm", "o'clock", "o’clock", "hrs"})
 
+# Tokens: a number ("4,400", "7.5", "1/2"), a vulgar fraction, a word (with inner apostrophes), or
+# one other visible character. The capturing group makes re.split keep the tokens.
 _TOKEN = re.compile(
-    r"(?P<num>\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?(?:/\d+)?)"
-    r"|(?P<vfrac>[½¼¾])"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
-    r"|(?P<punct>[^\w\s])"
+    r"([a-z]+(?:['’][a-z]+)*|\d+(?:[,\u00a0\u202f]\d{3})*(?:\.\d+)?(?:/\d+)?|[½¼¾]|[^\W\d_]+|[^\w\s])"
 )
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
-_ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
-_TIME_SUFFIXES = {"am", "pm", "h", "hrs"}
+_DIGIT = re.compile(r"[0-9½¼¾]")
+# Punctuation a number word may carry in a whitespace split ("“Dozens”", "hundreds,").
+_LEADING = ("", "“", '"', "(", "'", "‘", "[", "«")
+_TRAILING = ("", ",", ".", ";", ":", "”", '"', ")", "'", "’", "]", "?", "!", "»")
 
-# Stretches that hold digits but no quantity: numeric dates, clock times, phone numbers, URLs,
-# e-mail addresses, citation marks and ages. Their digits are never read as figures.
-_MASKS = re.compile(
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
-    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-    r"|\b\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.m\.|[ap]m\b|o['’]clock\b)"
-    r"|(?:\+\d{1,3}[\s.-]?)(?:\(\d{1,5}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){2,}"
-    r"|\(\d{2,5}\)\s?\d{2,4}(?:[\s.-]\d{2,4}){1,}"
-    r"|\b\d{3,4}-\d{2,4}-\d{2,4}(?:-\d{2,4})?\b"
-    r"|(?:https?://|www\.)\S+|\S+@\S+\.\w+"
-    r"|\[\d+\]"
-    r"|\b(?:aged|age|ages)\s+\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
-    r"|\b[\w-]+[-\s]years?[-\s]olds?\b",
-    re.IGNORECASE,
-)
+# URLs and e-mail addresses hold digits but no quantity (searched only when the text has "@",
+# "://" or "www."). Numeric dates, clock times, phone numbers and citation marks are recognised in
+# the token stream (see _blocked).
+_ADDRESSES = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True, eq=False)
 class FigureLexicon:
     """codebook/figures.yaml compiled into lookups (built once per codebook)."""
 
-    prefilter: re.Pattern
+    prefilter_words: frozenset[str]  # number words with the punctuation they may carry
+    starters: frozenset[str]  # lowercase words that can start a quantity
     ones: dict[str, int]
     tens: dict[str, int]
     hundred: dict[str, int]
@@ -95,18 +95,34 @@ class FigureLexicon:
     open_range_ends: tuple[tuple[str, ...], ...]
     one_words: frozenset[str]
     another: tuple[tuple[str, ...], ...]
+    another_heads: frozenset[str]
     unit_heads: frozenset[str]  # first words of the unit nouns
+    cue_ends: frozenset[str]  # last words of the bound cues written before a number
     number_heads: frozenset[str]  # words that start another quantity: a unit search stops there
     longest: int  # longest multi-word entry, in words
 
 
 def _words(phrase: str) -> tuple[str, ...]:
-    return tuple(t.group().lower() for t in _TOKEN.finditer(str(phrase)))
+    return tuple(_TOKEN.findall(str(phrase).lower()))
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern:
     alternatives = sorted({re.escape(str(p).lower()) for p in phrases}, key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+def _check_words(spec: object, where: str) -> None:
+    """Every word list holds strings: YAML reads a bare no, on or yes as a boolean."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key != "vague":
+                _check_words(value, f"{where}: {key}")
+    elif isinstance(spec, list):
+        for item in spec:
+            if not isinstance(item, str):
+                raise ValueError(
+                    f"codebook/{where}: {item!r} is not a word (quote it: YAML reads no/on/yes as booleans)"
+                )
 
 
 @cache
@@ -115,6 +131,7 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
     spec = (codebook or codebook_module.load()).figures
     if not spec:
         raise ValueError("codebook has no figures.yaml: the figure parser needs its word lists")
+    _check_words(spec, "figures.yaml")
     words = spec["number_words"]
     qualifiers = spec["qualifiers"]
     units = {_words(noun): unit for unit, nouns in spec["units"].items() for noun in nouns}
@@ -131,13 +148,12 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
         *(k[-1] for k in vague),
         *(_words(a)[0] for a in refuse["another_words"]),
     ]
-    prefilter = re.compile(
-        r"[0-9½¼¾]|\b(?:" + "|".join(sorted(set(number_words), key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
+    prefilter_words = frozenset(a + w + b for w in number_words for a in _LEADING for b in _TRAILING)
+    currency = {str(k).lower() for k in spec["currency_prefixes"]}
     keyed = [*units, *vague, *before, *after]
     return FigureLexicon(
-        prefilter=prefilter,
+        prefilter_words=prefilter_words,
+        starters=frozenset([*number_words, *(k[0] for k in vague), "a", "an", "half", "us", *currency]),
         ones=dict(words["ones"]),
         tens=dict(words["tens"]),
         hundred=dict(words["hundred"]),
@@ -167,7 +183,9 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
         open_range_ends=tuple(sorted((_words(p) for p in refuse["open_range_ends"]), key=len, reverse=True)),
         one_words=frozenset(refuse["one_words"]),
         another=tuple(sorted((_words(p) for p in refuse["another_words"]), key=len, reverse=True)),
+        another_heads=frozenset(_words(p)[0] for p in refuse["another_words"]),
         unit_heads=frozenset(k[0] for k in units),
+        cue_ends=frozenset(k[-1] for k in before),
         number_heads=frozenset([*number_words, *(k[0] for k in vague), "half"]),
         longest=max(len(k) for k in keyed),
     )
@@ -176,31 +194,23 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
 class _Tokens:
     """A sentence's tokens as parallel lists (kind, lowercase text, character span)."""
 
-    __slots__ = ("kind", "low", "raw", "start", "end", "n", "text")
+    __slots__ = ("kind", "low", "start", "end", "n", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.kind: list[int] = []
-        self.low: list[str] = []
-        self.raw: list[str] = []
-        self.start: list[int] = []
-        self.end: list[int] = []
-        for m in _TOKEN.finditer(text):
-            group = m.lastgroup
-            self.kind.append(
-                _NUM
-                if group == "num"
-                else _WORD
-                if group == "word"
-                else _VFRAC
-                if group == "vfrac"
-                else _PUNCT
-            )
-            self.raw.append(m.group())
-            self.low.append(m.group().lower())
-            self.start.append(m.start())
-            self.end.append(m.end())
-        self.n = len(self.kind)
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters grow when lowercased: keep offsets
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        parts = _TOKEN.split(lowered)
+        edges = list(accumulate(map(len, parts)))
+        self.low = parts[1::2]
+        self.start = edges[0:-1:2]
+        self.end = edges[1::2]
+        self.n = len(self.low)
+        self.kind = [_FIRST_CHAR_KIND.get(t[0], _PUNCT) for t in self.low]
+
+    def raw(self, i: int) -> str:
+        return self.text[self.start[i] : self.end[i]]
 
     def words_at(self, i: int, phrase: tuple[str, ...]) -> bool:
         return i + len(phrase) <= self.n and tuple(self.low[i : i + len(phrase)]) == phrase
@@ -215,6 +225,8 @@ class _Quantity:
     qualifier: str
     unit: str | None = None  # set by a currency or percent sign
     unit_from: int | None = None  # where to look for the unit noun, when not right after the quantity
+    cue: str | None = None  # the bound cue before the quantity ("at least" -> at_least)
+    cue_start: int = 0  # token index where the cue (or the quantity) starts
     year_like: bool = False
     bare_one: bool = False  # a lone "one": a figure only with a unit noun
 
@@ -222,22 +234,36 @@ class _Quantity:
 def find_figures(text: str, lexicon_: FigureLexicon | None = None) -> list[Figure]:
     """Every figure in `text` (a sentence), in order of position."""
     lex = lexicon_ or lexicon()
-    if not lex.prefilter.search(text):
+    if not has_number(text, lex):
         return []
+    return _parse(text, lex)
+
+
+def has_number(text: str, lexicon_: FigureLexicon | None = None) -> bool:
+    """The prefilter: does `text` hold a digit or a number word? (False means no figure.)"""
+    if _DIGIT.search(text):
+        return True
+    lex = lexicon_ or lexicon()
+    return not lex.prefilter_words.isdisjoint(text.lower().replace("-", " ").replace("—", " ").split())
+
+
+def _parse(text: str, lex: FigureLexicon) -> list[Figure]:
     toks = _Tokens(text)
     blocked = _blocked(toks, lex)
     lowered = text.lower()
-    figures: list[tuple[Figure, int, int]] = []  # figure, first token, previous-token index
-    i = 0
-    while i < toks.n:
-        q = None if i in blocked else _quantity(toks, i, lex, blocked)
+    figures: list[tuple[Figure, int, int]] = []  # figure, first token, start of its bound cue
+    starters = lex.starters
+    done = 0  # tokens before this index belong to a quantity already read
+    for i in [i for i, t in enumerate(toks.low) if t[0] in _NUMERIC_FIRST or t in starters]:
+        if i < done or i in blocked:
+            continue
+        q = _quantity(toks, i, lex, blocked)
         if q is None:
-            i += 1
             continue
         figure = _figure(toks, q, lex, lowered)
         if figure is not None:
-            figures.append((figure, q.first, _cue_start(toks, q.first, lex)[1]))
-        i = max(q.last, i + 1)
+            figures.append((figure, q.first, q.cue_start))
+        done = q.last
     return _pair_changes(toks, figures)
 
 
@@ -248,39 +274,87 @@ def find_figures(text: str, lexicon_: FigureLexicon | None = None) -> list[Figur
 def _blocked(toks: _Tokens, lex: FigureLexicon) -> set[int]:
     """Indexes of number tokens that are dates, references, list markers, glued codes or masked."""
     blocked: set[int] = set()
+    numbers = [i for i, k in enumerate(toks.kind) if k == _NUM]
+    if not numbers:
+        return blocked
     text = toks.text
-    masks = [m.span() for m in _MASKS.finditer(text)]
-    for i in range(toks.n):
-        if toks.kind[i] != _NUM:
+    masks = []
+    if "@" in text or "://" in text or "www." in text:
+        masks = [m.span() for m in _ADDRESSES.finditer(text)]
+    for i in numbers:
+        if i in blocked:
             continue
         s, e = toks.start[i], toks.end[i]
-        if any(ms <= s < me for ms, me in masks):
+        if masks and any(ms <= s < me for ms, me in masks):
             blocked.add(i)
             continue
         before = text[s - 1] if s else ""
         after = text[e] if e < len(text) else ""
         glued = before.isalpha() or (before == "-" and s >= 2 and text[s - 2].isalpha())
-        if glued or (before and before in "#№'’"):
-            blocked.add(i)  # MH17, Covid-19, #5, '90s
+        if glued or (before and before in "#№'’/+"):
+            blocked.add(i)  # MH17, Covid-19, #5, '90s, .../2020, +7
+            if before == "+":
+                _block_run(toks, i, blocked)
             continue
+        if _block_run(toks, i, blocked):
+            continue  # 16.12.2011, 2011-12-16, 10:30, 727 123 4567
         if after.isalpha():
             suffix = toks.low[i + 1] if i + 1 < toks.n else ""
             if suffix not in lex.digit_scales:
                 blocked.add(i)  # 20th, 1990s, 5pm, 4G
                 continue
-        if "/" in toks.raw[i] and not _is_fraction_part(toks, i):
+        if "/" in toks.raw(i) and not _is_fraction_part(toks, i):
             blocked.add(i)  # 24/7
             continue
         previous = _previous_word(toks, i)
         if previous is not None and toks.low[previous] in lex.reference_words:
             _block_chain(toks, i, blocked)  # Article 164, Articles 164 and 174
             continue
-        if _is_list_marker(toks, i):
+        if _is_list_marker(toks, i) or _is_date(toks, i, lex):
             blocked.add(i)
-    for i in range(toks.n):
-        if toks.kind[i] == _WORD and toks.low[i] in lex.months and _month_like(toks, i):
-            _block_dates_around(toks, i, blocked)
     return blocked
+
+
+def _block_run(toks: _Tokens, i: int, blocked: set[int]) -> bool:
+    """Block a run of numbers that is a code, not a quantity: three or more numbers joined by one
+    separator with no spaces (dates "2011-12-16", "16.12.2011", times "10:29:19"), a clock time
+    "10:30" or "5 pm", a citation "[12]", or after "+" a phone number "+7 727 123 4567"."""
+    text, low, n = toks.text, toks.low, toks.n
+    run = [i]
+    j = i
+    separator = None
+    while (
+        j + 2 < n
+        and toks.kind[j + 2] == _NUM
+        and low[j + 1] in ".-/:"
+        and (separator or low[j + 1]) == low[j + 1]
+    ):
+        if toks.end[j] != toks.start[j + 1] or toks.end[j + 1] != toks.start[j + 2]:
+            break
+        separator = low[j + 1]
+        run.append(j + 2)
+        j += 2
+    code = (
+        len(run) >= 3
+        or separator == ":"
+        or separator == "."
+        and "." in low[i]  # "16.12.2011" reads as "16.12" "." "2011"
+        or i + 1 < n
+        and low[i + 1] in _CLOCK_WORDS
+        or toks.words_at(i + 1, ("a", ".", "m"))
+        or toks.words_at(i + 1, ("p", ".", "m"))
+        or 0 < i < n - 1
+        and low[i - 1] == "["
+        and low[i + 1] == "]"
+    )
+    if not code and i > 0 and text[toks.start[i] - 1] == "+":
+        while j + 1 < n and toks.kind[j + 1] == _NUM and toks.start[j + 1] - toks.end[j] == 1:
+            run.append(j + 1)
+            j += 1
+        code = True
+    if code:
+        blocked.update(run)
+    return code
 
 
 def _previous_word(toks: _Tokens, i: int) -> int | None:
@@ -311,37 +385,36 @@ def _is_list_marker(toks: _Tokens, i: int) -> bool:
     return after >= len(text) or text[after].isspace()
 
 
-def _month_like(toks: _Tokens, i: int) -> bool:
-    """A month name, not the verb "may" or "march" in lowercase."""
-    return toks.raw[i][0].isupper()
-
-
 def _day_number(toks: _Tokens, i: int) -> bool:
     if not (0 <= i < toks.n) or toks.kind[i] != _NUM:
         return False
-    raw = toks.raw[i]
-    return raw.isdigit() and 1 <= int(raw) <= 31
+    low = toks.low[i]
+    return low.isdigit() and 1 <= int(low) <= 31
 
 
-_DATE_LINKS = {"-", "–", "and", "to", "or", "&", ","}
+_DATE_LINKS = frozenset({"-", "–", "and", "to", "or", "&"})
 
 
-def _block_dates_around(toks: _Tokens, m: int, blocked: set[int]) -> None:
-    """Day numbers beside month name `m`: "16 December", "December 16-17", "4 and 5 January"."""
-    j = m + 1
-    if j < toks.n and toks.low[j] == ".":
-        j += 1
-    if _day_number(toks, j):
-        blocked.add(j)
-        while j + 2 < toks.n and toks.low[j + 1] in _DATE_LINKS - {","} and _day_number(toks, j + 2):
-            blocked.add(j + 2)
-            j += 2
-    j = m - 1
-    if _day_number(toks, j):
-        blocked.add(j)
-        while j - 2 >= 0 and toks.low[j - 1] in _DATE_LINKS and _day_number(toks, j - 2):
-            blocked.add(j - 2)
-            j -= 2
+def _is_month(toks: _Tokens, i: int, lex: FigureLexicon) -> bool:
+    """A month name, capitalised (not the verb "may" or "march")."""
+    return 0 <= i < toks.n and toks.low[i] in lex.months and toks.text[toks.start[i]].isupper()
+
+
+def _is_date(toks: _Tokens, i: int, lex: FigureLexicon) -> bool:
+    """A day of the month: "16 December", "December 16-17", "4 and 5 January", "Dec. 16"."""
+    if not _day_number(toks, i):
+        return False
+    j = i  # "16 December", "4 and 5 January"
+    while j + 2 < toks.n and toks.low[j + 1] in _DATE_LINKS and _day_number(toks, j + 2):
+        j += 2
+    if _is_month(toks, j + 1, lex):
+        return True
+    j = i  # "December 16", "December 16 to 17", "Dec. 16"
+    while j - 2 >= 0 and toks.low[j - 1] in _DATE_LINKS | {","} and _day_number(toks, j - 2):
+        j -= 2
+    if j - 1 >= 0 and toks.low[j - 1] == ".":
+        j -= 1
+    return _is_month(toks, j - 1, lex)
 
 
 def _is_fraction_part(toks: _Tokens, i: int) -> bool:
@@ -362,10 +435,10 @@ def _quantity(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> _
         key = tuple(toks.low[i : i + length])
         if key in lex.vague:
             low, high = lex.vague[key]
-            return _Quantity(i, i + length, low, high, "vague")
-    for phrase in lex.another:
+            return _cued(toks, _Quantity(i, i + length, low, high, "vague"), lex)
+    for phrase in lex.another if toks.low[i] in lex.another_heads else ():
         if toks.words_at(i, phrase) and _number(toks, i + len(phrase), lex, blocked) is None:
-            return _Quantity(i, i + len(phrase), 1.0, 1.0, "exact", bare_one=True)
+            return _cued(toks, _Quantity(i, i + len(phrase), 1.0, 1.0, "exact", bare_one=True), lex)
     unit, j = _currency(toks, i, lex)
     number = _number(toks, j, lex, blocked)
     if number is None:
@@ -373,11 +446,20 @@ def _quantity(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> _
     value, last, kind = number
     if kind == "one" and (last < toks.n and toks.low[last] == "of"):
         return None
-    q = _Quantity(i, last, value, value, "exact", unit=unit, bare_one=kind == "one" and unit is None)
-    q.year_like = kind == "digits" and unit is None and _year_like(toks.raw[j])
+    q = _cued(
+        toks,
+        _Quantity(i, last, value, value, "exact", unit=unit, bare_one=kind == "one" and unit is None),
+        lex,
+    )
+    q.year_like = kind == "digits" and unit is None and _year_like(toks.raw(j))
     if last < toks.n and toks.low[last] in ("%",):
         q.unit, q.last = "percent", last + 1
     _range(toks, q, lex, blocked)
+    return q
+
+
+def _cued(toks: _Tokens, q: _Quantity, lex: FigureLexicon) -> _Quantity:
+    q.cue, q.cue_start = _cue_start(toks, q.first, lex)
     return q
 
 
@@ -399,7 +481,7 @@ def _number(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> tup
     if i >= toks.n or i in blocked:
         return None
     if toks.kind[i] == _NUM:
-        raw = toks.raw[i]
+        raw = toks.raw(i)
         if "/" in raw:
             return None
         value = float(re.sub(r"[,\u00a0\u202f]", "", raw))
@@ -420,10 +502,10 @@ def _number(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> tup
 def _fraction(toks: _Tokens, j: int, value: float, lex: FigureLexicon) -> tuple[float, int]:
     """ "7 and 1/2", "7 1/2", "7½", "seven and a half" add their fraction to `value`."""
     if j < toks.n and toks.kind[j] == _VFRAC and toks.start[j] == toks.end[j - 1]:
-        return value + _VULGAR[toks.raw[j]], j + 1
+        return value + _VULGAR[toks.raw(j)], j + 1
     k = j + 1 if j < toks.n and toks.low[j] == "and" else j
-    if k < toks.n and toks.kind[k] == _NUM and "/" in toks.raw[k]:
-        top, bottom = toks.raw[k].split("/", 1)
+    if k < toks.n and toks.kind[k] == _NUM and "/" in toks.raw(k):
+        top, bottom = toks.raw(k).split("/", 1)
         if bottom != "0" and float(top) < float(bottom):
             return value + float(top) / float(bottom), k + 1
     if k > j and k + 1 < toks.n and toks.low[k] in ("a", "one") and toks.low[k + 1] in lex.fractions:
@@ -488,7 +570,8 @@ def _number_words(toks: _Tokens, i: int, lex: FigureLexicon) -> tuple[float, int
 def _range(toks: _Tokens, q: _Quantity, lex: FigureLexicon, blocked: set[int]) -> None:
     """Widen `q` into a range: "1,000 to 1,500", "8-10", "two or three", "between 8 and 10 (years)"."""
     j = q.last
-    between = _token_before_cue(toks, q.first, lex) == "between"
+    before = toks.low[q.cue_start - 1] if q.cue_start > 0 else ""
+    between = before == "between"
     if between:
         k = j
         while k < min(j + 3, toks.n) and toks.low[k] != "and":
@@ -508,7 +591,7 @@ def _range(toks: _Tokens, q: _Quantity, lex: FigureLexicon, blocked: set[int]) -
         return
     if j + 1 >= toks.n or toks.low[j] not in ("-", "–", "to", "or"):
         return
-    if toks.low[j] == "to" and _token_before_cue(toks, q.first, lex) == "from":
+    if toks.low[j] == "to" and before == "from":
         return  # a change, not a range
     other = _number(toks, j + 1, lex, blocked)
     if other is None or other[0] <= (q.low or 0) or q.year_like:
@@ -528,6 +611,8 @@ def _cue_start(toks: _Tokens, first: int, lex: FigureLexicon) -> tuple[str | Non
     j = first
     while j > 0 and toks.low[j - 1] in ("“", '"', "‘", "'", "«"):
         j -= 1
+    if j == 0 or toks.low[j - 1] not in lex.cue_ends:
+        return None, first
     for length in range(min(lex.longest, j), 0, -1):
         key = tuple(toks.low[j - length : j])
         if key in lex.before:
@@ -535,13 +620,8 @@ def _cue_start(toks: _Tokens, first: int, lex: FigureLexicon) -> tuple[str | Non
     return None, first
 
 
-def _token_before_cue(toks: _Tokens, first: int, lex: FigureLexicon) -> str:
-    start = _cue_start(toks, first, lex)[1]
-    return toks.low[start - 1] if start > 0 else ""
-
-
 def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Figure | None:
-    cue, cue_start = _cue_start(toks, q.first, lex)
+    cue, cue_start = q.cue, q.cue_start
     unit, factor, unit_end, bare, unit_index = _unit(toks, q, lex)
     last = q.last
     after_cue = None
@@ -552,6 +632,8 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
             after_cue, last = lex.after[key], probe + length
             break
     if q.bare_one and unit is None:
+        return None
+    if unit == "years" and _age(toks, unit_index):
         return None
     if q.year_like and cue is None and after_cue is None:
         previous = toks.low[q.first - 1] if q.first > 0 else ""
@@ -570,6 +652,14 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
     start = toks.start[cue_start]
     end = max(toks.end[last - 1], unit_end)
     return Figure(start, end, low, high, unit, qualifier)
+
+
+def _age(toks: _Tokens, j: int) -> bool:
+    """ "a 25-year-old", "40 years old": an age, not a duration."""
+    k = j + 1
+    if k < toks.n and toks.low[k] in ("-", "–"):
+        k += 1
+    return k < toks.n and toks.low[k] in ("old", "olds")
 
 
 def _bounds(low, high, shape: str, qualifier: str) -> tuple[float | None, float | None, str]:
