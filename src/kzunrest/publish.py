@@ -47,6 +47,7 @@ REQUIRED = (
     "compare_triggers",
     "compare_demands",
     "compare_state_responses",
+    "compare_outcomes",
     "compare_figures",
     "compare_escalation",
 )
