@@ -11,6 +11,8 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -299,3 +301,31 @@ def test_pipeline_run_publishes_the_dashboard(seeds_run, codebook):
 def test_gap_summary(gap, text):
     summary = publish.gap_summary(gap)
     assert (summary and summary["text"]) == text
+
+
+def test_publish_refuses_while_a_run_writes_the_folder(dashboard_site, codebook, tmp_path):
+    from kzunrest.lock import LockHeld
+
+    out = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], out)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(out)], stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = site_bytes(out / "dashboard")
+        with pytest.raises(LockHeld, match="being written by another run"):
+            publish.publish(out, codebook)
+        assert site_bytes(out / "dashboard") == before
+    finally:
+        holder.communicate("done\n", timeout=30)
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from kzunrest import lock
+with lock.hold(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""

@@ -137,10 +137,11 @@ def publish(
     """Re-render the dashboard from the tables in --out (no pipeline run) and swap it in atomically."""
     from kzunrest import codebook as codebook_module
     from kzunrest import publish as publish_module
+    from kzunrest.lock import LockHeld
 
     try:
         site = publish_module.publish(out, codebook_module.load(), to)
-    except publish_module.PublishError as exc:
+    except (publish_module.PublishError, LockHeld) as exc:
         _fail(f"{exc}\nNothing was replaced.", 1)
     typer.echo(f"dashboard: {(site / 'index.html').resolve()}")
 

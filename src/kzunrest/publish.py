@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kzunrest import outputs, schema
+from kzunrest import lock, outputs, schema
 from kzunrest.codebook import Codebook
 
 DASHBOARD = "dashboard"
@@ -404,7 +404,9 @@ def publish(out: Path, codebook: Codebook, to: Path | None = None) -> Path:
     """Re-render `out/dashboard` from the tables in `out`, then copy the site to `to` if given.
 
     Both are swapped in atomically: readers see the old site or the new one, and a failure
-    leaves the old one in place. `to` must be empty, absent or a site published before.
+    leaves the old one in place. `to` must be empty, absent or a site published before. The
+    output folder's run lock is held throughout, so a run cannot swap `out` away mid-render
+    (raises lock.LockHeld if a run is writing it).
     """
     out = Path(out)
     if not out.is_dir():
@@ -413,10 +415,11 @@ def publish(out: Path, codebook: Codebook, to: Path | None = None) -> Path:
         to = Path(to)
         if to.exists() and (not to.is_dir() or any(to.iterdir())) and not (to / SITE_MARKER).is_file():
             raise PublishError(f"{to}: not empty and not a kzunrest dashboard; refusing to replace it")
-    site = _replace_atomically(out / DASHBOARD, lambda staging: render(out, codebook, staging))
-    if to is None:
-        return site
-    return _replace_atomically(to, lambda staging: shutil.copytree(site, staging, dirs_exist_ok=True))
+    with lock.hold(out):
+        site = _replace_atomically(out / DASHBOARD, lambda staging: render(out, codebook, staging))
+        if to is None:
+            return site
+        return _replace_atomically(to, lambda staging: shutil.copytree(site, staging, dirs_exist_ok=True))
 
 
 def _replace_atomically(target: Path, build) -> Path:
