@@ -329,3 +329,35 @@ with lock.hold(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.readline()
 """
+
+
+def test_a_long_list_of_claims_keeps_the_extremes_and_official_ones_and_says_so(
+    dashboard_site, codebook, tmp_path
+):
+    import pyarrow as pa
+
+    out = tmp_path / "datasets"
+    shutil.copytree(dashboard_site[0], out)
+    shutil.rmtree(out / "dashboard")
+    claims = pq.read_table(out / "compare_figures.parquet").to_pylist()
+    killed = [c for c in claims if (c["measure"], c["episode"]) == ("killed", "zhanaozen-2011")]
+    extra = [
+        {**killed[0], "record_id": f"extra{i:05d}", "figure": str(20 + i % 40), "value_low": 20.0 + i % 40}
+        | {"value_high": 20.0 + i % 40, "claimant_type": "media", "is_official": False}
+        | {"is_lowest": False, "is_highest": False}
+        for i in range(150)
+    ]
+    total = len(killed) + len(extra)
+    rows = [c | {"n_claims": total} if c in killed else c for c in claims] + [
+        c | {"n_claims": total} for c in extra
+    ]
+    schema = pq.read_schema(out / "compare_figures.parquet")
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), out / "compare_figures.parquet")
+    figures = sections(page(publish.render(out, codebook)))["figures"]
+    article = figures[figures.index('id="figure-killed-people"') :]
+    article = article[: article.index("</article>")]
+    table = article[article.index('<table class="claims">') :]
+    assert table.count('<td class="episode">Zhanaozen 2011</td>') == 100
+    assert "Shown below: 100 of them" in article and f"{total} claims" in article
+    for claim in killed:  # the fixture's own claims: lowest (official 16), highest (up to 70), official
+        assert html.escape(claim["quote"], quote=False) in table

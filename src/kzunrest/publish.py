@@ -27,9 +27,10 @@ SITE_MARKER = "site.json"  # written into every site; `publish --to` only replac
 QUALITY = "quality"
 TEMPLATES = Path(__file__).resolve().parent / "templates" / DASHBOARD
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / DASHBOARD
+# Made as views for the queries after them; not fetched.
+VIEWS = ("facts",)
 # Run in this order; each result is kept as a table of that name for the queries after it.
 QUERIES = (
-    "facts",
     "episode_overview",
     "category_counts",
     "evidence",
@@ -81,14 +82,19 @@ def run_queries(folder: Path, codebook: Codebook) -> dict[str, list[dict]]:
             except duckdb.Error as exc:
                 raise PublishError(f"{path}: cannot be read: {exc}") from exc
         _codebook_tables(con, codebook)
+        for name in VIEWS:
+            con.execute(f'CREATE TEMP VIEW "{name}" AS {_query(name)}')
         results = {}
         for name in QUERIES:
-            sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
-            con.execute(f'CREATE TEMP TABLE "{name}" AS {sql}')
+            con.execute(f'CREATE TEMP TABLE "{name}" AS {_query(name)}')
             cursor = con.execute(f'SELECT * FROM "{name}"')
             columns = [c[0] for c in cursor.description]
             results[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return results
+
+
+def _query(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
 
 
 def _codebook_tables(con, codebook: Codebook) -> None:
@@ -174,6 +180,7 @@ def _figures(results: dict[str, list[dict]], codebook: Codebook, episodes: list[
                 "unit": unit,
                 "claims": rows,
                 "gaps": [gap_summary(gaps[(measure, unit)].get(e["episode"])) for e in episodes],
+                "shown": [sum(1 for r in rows if r["episode"] == e["episode"]) for e in episodes],
                 "svg": figure_chart(measure, unit, rows, codebook),
             }
         )
@@ -196,7 +203,7 @@ def gap_summary(gap: dict | None) -> dict | None:
         parts.append(f"highest claimed {_number(gap['highest_claimed'])}")
     if gap["vague_low"] is not None:
         parts.append(f"vague claims {_number(gap['vague_low'])}–{_number(gap['vague_high'])}")
-    return {"text": "; ".join(parts), "ratio": gap["ratio_highest_to_official"]}
+    return {"text": "; ".join(parts), "ratio": gap["ratio_highest_to_official"], "claims": gap["n_claims"]}
 
 
 def _by_episode(rows: list[dict], episodes: list[dict]) -> list[dict]:
