@@ -1,6 +1,6 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright, never a downloaded one.
 
-One browser for the module; the site (tests/fixtures/dashboard.yaml, hostile document included)
+One browser for the session; the site (tests/fixtures/dashboard.yaml, hostile document included)
 is served from loopback so every request can be checked against the site's own address. Under
 CI (CI=true) a missing Chromium fails the tests instead of skipping them: `make test` installs it.
 """
@@ -37,7 +37,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.is_file():
         message = f"{CHROMIUM} is missing: `make test` installs it (apt-get install -y chromium)"
