@@ -88,21 +88,23 @@ def ephemeral_api() -> Iterator[str | None]:
     try:
         yield api_url
     finally:
-        _drain_to_api()
-        process.terminate()
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _drain_to_api()
+        finally:  # whatever the drain did, the server must not outlive the command
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _drain_to_api() -> None:
     """Send the logs and events still queued in this process before the server goes away."""
     if "prefect.logging.handlers" in sys.modules:
-        from prefect.logging.handlers import APILogHandler
+        from prefect.logging.handlers import APILogWorker
 
-        APILogHandler.flush()
+        APILogWorker.drain_all(timeout=5)
     if "prefect.events.worker" in sys.modules:
         from prefect.events.worker import EventsWorker
 
