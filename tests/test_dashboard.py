@@ -361,3 +361,11 @@ def test_a_long_list_of_claims_keeps_the_extremes_and_official_ones_and_says_so(
     assert "Shown below: 100 of them" in article and f"{total} claims" in article
     for claim in killed:  # the fixture's own claims: lowest (official 16), highest (up to 70), official
         assert html.escape(claim["quote"], quote=False) in table
+
+
+def test_the_key_on_the_page_uses_the_chart_colours():
+    css = (publish.TEMPLATES / "style.css").read_text()
+    colours = publish.chart_template()["usermeta"]["claimant_colours"]
+    for claimant_type, colour in colours.items():
+        assert f"--{claimant_type}: {colour};" in css
+        assert f".claimant-{claimant_type} {{ color: var(--{claimant_type}); }}" in css
