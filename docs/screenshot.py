@@ -3,7 +3,7 @@
     .venv/bin/python docs/screenshot.py [SITE_DIR]    # default datasets/dashboard
 
 Writes docs/dashboard.png (the top of the page, one evidence cell opened) and
-docs/dashboard-figures.png (the killed figures, official against other claims).
+docs/dashboard-figures.png (the figures key and the killed chart: official against other claims).
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ def main(site: Path) -> None:
         page.locator("#triggers td.found summary").first.click()
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=DOCS / "dashboard.png")
-        page.locator("#figure-killed-people").screenshot(path=DOCS / "dashboard-figures.png")
+        # the key and the killed chart, the other measures hidden for the picture
+        page.evaluate(
+            "document.querySelectorAll('#figures .measure:not(#figure-killed-people)')"
+            ".forEach(e => e.hidden = true)"
+        )
+        top = page.locator("#figures").bounding_box()
+        bottom = page.locator("#figure-killed-people figure.chart").bounding_box()
+        clip = {"x": 0, "y": top["y"], "width": 1280, "height": bottom["y"] + bottom["height"] - top["y"]}
+        page.screenshot(path=DOCS / "dashboard-figures.png", clip=clip, full_page=True)
         browser.close()
 
 
