@@ -88,7 +88,7 @@ class TableRules:
 class Ruleset:
     categories: tuple[Category, ...]
     tables: dict[str, TableRules]
-    anchor_index: dict[str, tuple[tuple[str, int], ...]]  # first 3 letters -> (anchor, category index)
+    anchor_index: dict[str, tuple[tuple[str, int], ...]]  # first 2 letters -> (anchor, category index)
     always: tuple[int, ...]  # categories with a pattern that has no anchor
     negators: re.Pattern
     modal: dict[str, re.Pattern]  # table -> modal cues
@@ -98,6 +98,7 @@ class Ruleset:
     actors: dict[str, tuple[str, re.Pattern]]  # actor id -> (side, regex)
     state_speaks: re.Pattern
     state_actor: re.Pattern
+    asking_state: re.Pattern  # state actors whose calls are the state's (not companies, media)
     outsider: re.Pattern
     protester: re.Pattern
     context: dict  # codebook/context.yaml, compiled
@@ -107,7 +108,7 @@ class Ruleset:
         found = set(self.always)
         index = self.anchor_index
         for word in set(WORD_RE.findall(lowered)):
-            for anchor, i in index.get(word[:3], ()):
+            for anchor, i in index.get(word[:2], ()):
                 if word.startswith(anchor):
                     found.add(i)
         return sorted(found)
@@ -137,7 +138,7 @@ class _Expander:
         self.done: dict[str, str] = {}
 
     def __call__(self, pattern: str, seen: tuple[str, ...] = ()) -> str:
-        pattern = _GAP_RE.sub(lambda m: _GAP.format(n=m.group(1)), str(pattern))
+        pattern = _GAP_RE.sub(lambda m: _GAP.format(n=m.group(1)), _comma_tolerant(str(pattern)))
         return _MACRO_RE.sub(lambda m: self._macro(m.group(1), seen), pattern)
 
     def _macro(self, name: str, seen: tuple[str, ...]) -> str:
@@ -152,6 +153,29 @@ class _Expander:
         expanded = _alternation([self(e, (*seen, name)) for e in entries])
         self.done[name] = expanded
         return expanded
+
+
+_SPACE = '[,"”’]? ["“‘]?'  # a space in a pattern: after a comma or closing quote, before an opening quote
+
+
+def _comma_tolerant(pattern: str) -> str:
+    """Each space between words in a pattern also accepts a comma or quote around it:
+    "Sokolova, was detained", 'had "liquidated" dozens'."""
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == " " and not in_class and not (out and out[-1] in ',"”’'):
+            out.append(_SPACE)
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 def _compile(regex: str, where: str) -> re.Pattern:
@@ -185,78 +209,113 @@ def _phrase_list(entries, expand: _Expander, where: str) -> re.Pattern | None:
 
 
 def anchors_of(regex: str) -> frozenset[str] | None:
-    """Words (or word beginnings) of which every match of `regex` contains one, or None."""
+    """Word beginnings of which every match of `regex` contains one (as the start of a word), or None."""
     try:
         parsed = sre_parser.parse(regex)
     except re.error:
         return None
-    found = _sequence_anchors(list(parsed), word_start=False)
+    found = _sequence_anchors(list(parsed), None)
     return frozenset(found) if found else None
 
 
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _as_anchor(lead: str | None) -> set[str] | None:
+    return {lead} if lead is not None and len(lead) >= 2 else None
+
+
 def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
-    """The more selective of two anchor sets: fewer alternatives, then longer words."""
+    """The more selective of two anchor sets: no common words, fewer alternatives, longer words."""
     if not a:
         return b
     if not b:
         return a
-    return min(a, b, key=lambda s: (len(s), -min(len(w) for w in s)))
+    return min(a, b, key=lambda s: (bool(s & _WEAK_ANCHORS), len(s), -min(len(w) for w in s)))
 
 
-def _run_anchors(run: str, word_start: bool) -> set[str] | None:
-    best = None
-    for i, ch in enumerate(run):
-        starts = (i == 0 and word_start) or (i > 0 and not (run[i - 1].isalnum() or run[i - 1] == "_"))
-        if not starts or not (ch.isalnum() or ch == "_"):
+def _optional_punctuation(op, av) -> bool:
+    c = sre_constants
+    return op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0 and _non_word_only(list(av[2]))
+
+
+def _non_word_only(items: list) -> bool:
+    """The items match only punctuation or spaces (a comma, a quote, a hyphen), never a word character."""
+    c = sre_constants
+    for op, av in items:
+        if op is c.LITERAL and not _is_word_char(chr(av)):
             continue
-        m = WORD_RE.match(run, i)
-        word = m.group()
-        if len(word) >= 3 and word not in _WEAK_ANCHORS:
-            best = _better(best, {word})
-    return best
+        if op is c.IN and all(o is c.LITERAL and not _is_word_char(chr(v)) for o, v in av):
+            continue
+        if _optional_punctuation(op, av):
+            continue
+        return False
+    return True
 
 
-def _sequence_anchors(items: list, word_start: bool) -> set[str] | None:
+def _ends_non_word(items: list) -> bool:
+    """Whatever the items match ends with a non-word character (so a word may start after it)."""
+    c = sre_constants
+    items = list(items)
+    while items and _optional_punctuation(*items[-1]):
+        items.pop()
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is c.SUBPATTERN:
+        return _ends_non_word(list(av[-1]))
+    if op is c.BRANCH:
+        return all(_ends_non_word(list(b)) for b in av[1])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+        return _ends_non_word(list(av[2]))
+    return _non_word_only([(op, av)])
+
+
+def _sequence_anchors(items: list, lead: str | None) -> set[str] | None:
+    """Best anchor set of a parsed sequence. `lead`: the word characters matched since the last
+    word start ("" right at a word start, None when not known to be at one)."""
     c = sre_constants
     best: set[str] | None = None
-    run: list[str] = []
-    run_start = word_start
-    at_word_start = word_start
     for op, av in items:
         if op is c.LITERAL:
-            if not run:
-                run_start = at_word_start
             ch = chr(av)
-            run.append(ch)
-            at_word_start = not (ch.isalnum() or ch == "_")
-            continue
-        if run:
-            best = _better(best, _run_anchors("".join(run), run_start))
-            run = []
-        if op is c.AT:
-            at_word_start = av is c.AT_BOUNDARY or at_word_start
-            continue
-        if op is c.SUBPATTERN:
-            best = _better(best, _sequence_anchors(list(av[-1]), at_word_start))
-        elif op is c.BRANCH:
-            branches = [_sequence_anchors(list(b), at_word_start) for b in av[1]]
-            if all(branches):
-                best = _better(best, set().union(*branches))
+            if _is_word_char(ch):
+                lead = None if lead is None else lead + ch
+            else:
+                best = _better(best, _as_anchor(lead))
+                lead = ""
+        elif op is c.AT:
+            if av is c.AT_BOUNDARY and lead is None:
+                lead = ""
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width
+        elif op is c.IN and _non_word_only([(op, av)]):
+            best = _better(best, _as_anchor(lead))
+            lead = ""
+        elif op is c.SUBPATTERN or op is c.BRANCH:
+            branches = [list(av[-1])] if op is c.SUBPATTERN else [list(b) for b in av[1]]
+            found = [_sequence_anchors(b, lead) for b in branches]
+            best = _better(best, _as_anchor(lead))
+            if all(found):
+                best = _better(best, set().union(*found))
+            lead = "" if all(_ends_non_word(b) for b in branches) else None
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
             low, _high, sub = av
-            if low >= 1:
-                best = _better(best, _sequence_anchors(list(sub), at_word_start))
             body = list(sub)
-            if body and body[-1][0] is c.LITERAL and not chr(body[-1][1]).isalnum():
-                # a gap of words ending in a space: what follows starts a word if it did before
-                at_word_start = at_word_start or low >= 1
+            if low == 0 and _non_word_only(body):
+                best = _better(best, _as_anchor(lead))  # an optional comma or quote ends a word
+                lead = "" if lead == "" else None
                 continue
-        elif op in (c.ASSERT, c.ASSERT_NOT):
-            continue  # zero-width: the next literal's word start is unchanged
-        at_word_start = False
-    if run:
-        best = _better(best, _run_anchors("".join(run), run_start))
-    return best
+            if low >= 1:
+                best = _better(best, _sequence_anchors(body, lead))
+            best = _better(best, _as_anchor(lead))
+            ends_at_start = _ends_non_word(body)
+            lead = "" if ends_at_start and (low >= 1 or lead == "") else None
+        else:
+            best = _better(best, _as_anchor(lead))
+            lead = None
+    return _better(best, _as_anchor(lead))
 
 
 # ---------------------------------------------------------------- compiling
@@ -367,7 +426,7 @@ def load(codebook: Codebook) -> Ruleset:
             always.append(i)
             continue
         for anchor in sorted({a for p in category.patterns for a in p.anchors}):
-            index.setdefault(anchor[:3], []).append((anchor, i))
+            index.setdefault(anchor[:2], []).append((anchor, i))
 
     actors = {}
     for side in ("state", "protesters", "outsiders"):
@@ -394,6 +453,9 @@ def load(codebook: Codebook) -> Ruleset:
         actors=actors,
         state_speaks=_phrase_list(actors_spec["state_speaks"], expand, "actors.yaml: state_speaks"),
         state_actor=side_regex("state"),
+        asking_state=_phrase_list(
+            [e for a in actors_spec["asking_state"] for e in actors_spec["state"][a]], expand, "actors.yaml"
+        ),
         outsider=side_regex("outsiders"),
         protester=side_regex("protesters"),
         context={
@@ -402,7 +464,9 @@ def load(codebook: Codebook) -> Ruleset:
             "bare_marker": _compile(context["bare_marker"], "context.yaml: bare_marker"),
             "authored": _compile(context["authored"], "context.yaml: authored"),
             "section_break": _compile(context["section_break"], "context.yaml: section_break"),
-            "pronoun_start": _compile(context["pronoun_start"], "context.yaml: pronoun_start"),
+            "pronoun_speaker": _compile(expand(context["pronoun_speaker"]), "context.yaml: pronoun_speaker"),
             "state_voice": _compile(context["state_voice"], "context.yaml: state_voice"),
+            "outsider_voice": _compile(context["outsider_voice"], "context.yaml: outsider_voice"),
+            "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
         },
     )
