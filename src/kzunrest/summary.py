@@ -14,6 +14,25 @@ class StrictFailure(Exception):
 
 
 @dataclass
+class Changes:
+    """How a run's files differ from the last successful run's, and how many were (re)extracted."""
+
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    extracted: int = 0
+    reused: int = 0  # taken from the per-document cache
+
+    def line(self) -> str:
+        files = f"files: {self.new} new, {self.changed} changed, {self.removed} removed"
+        files += f", {self.unchanged} unchanged"
+        if self.extracted == 0:
+            return f"{files}; nothing extracted: all {self.reused} documents taken from the cache"
+        return f"{files}; extracted {self.extracted}, {self.reused} taken from the cache"
+
+
+@dataclass
 class RunSummary:
     out_dir: Path
     documents: int
@@ -21,6 +40,7 @@ class RunSummary:
     rejections: list[Rejection]
     warnings: list[str]
     rows: dict[str, int] = field(default_factory=dict)
+    changes: Changes | None = None
 
     @classmethod
     def of(cls, corpus: Corpus, out_dir: Path) -> RunSummary:
@@ -49,6 +69,8 @@ class RunSummary:
         ]
         if self.rows:
             lines.append("rows: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()))
+        if self.changes is not None:
+            lines.append(self.changes.line())
         lines.append(f"rejected: {len(self.rejections)}")
         lines += [f"  rejected {r.path}: {r.reason}" for r in self.rejections]
         lines += [f"  warning {w}" for w in self.warnings]
