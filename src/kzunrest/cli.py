@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -33,8 +34,22 @@ def run(
     wait: Annotated[
         float, typer.Option(help="If another run is writing OUT, wait up to this many seconds for it.")
     ] = 0,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes for the per-document work (ingest + extract).")
+    ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the per-document work on a Dask cluster: its scheduler address "
+            "(tcp://host:8786), or 'local' for a local cluster of --workers processes."
+        ),
+    ] = None,
 ) -> None:
-    """Run the whole pipeline on a seeds folder (Prefect, ephemeral mode: no server needed)."""
+    """Run the whole pipeline on a seeds folder (Prefect, ephemeral mode: no server needed).
+
+    Documents unchanged since the last run on OUT are taken from the cache beside it
+    (.OUT.cache/) instead of being extracted again.
+    """
     from kzunrest import lock
     from kzunrest.prefect_env import ephemeral_api, wait_until_healthy
 
@@ -50,13 +65,16 @@ def run(
             from kzunrest.summary import StrictFailure
             from kzunrest.validate import SuiteError, ValidationFailed
 
+            params = {"seeds_dir": seeds, "out_dir": out, "strict": strict, "workers": workers, "dask": dask}
             try:
                 if api_url is None:
-                    summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
+                    summary = pipeline(**params)
                 else:
                     wait_until_healthy(api_url)
+                    # in the environment too: worker processes and Prefect's own threads read it there
+                    os.environ["PREFECT_API_URL"] = api_url
                     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                        summary = pipeline(seeds_dir=seeds, out_dir=out, strict=strict)
+                        summary = pipeline(**params)
             except ManifestError as exc:
                 _fail(f"{exc}\nNothing was written; the previous outputs in {out} are unchanged.", 2)
             except StrictFailure as exc:
@@ -146,7 +164,52 @@ def publish(
     typer.echo(f"dashboard: {(site / 'index.html').resolve()}")
 
 
+@app.command("codebook")
+def codebook_command() -> None:
+    """Print the coding scheme: every category with its family, number of patterns and definition."""
+    from kzunrest import codebook as codebook_module
+    from kzunrest import patterns
+    from kzunrest.patterns import CodebookError
+
+    try:
+        rules = patterns.load(codebook_module.load())
+    except CodebookError as exc:
+        _fail(str(exc), 2)
+    typer.echo("\n".join(patterns.describe(rules)))
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option("--gold", help="Hand-coded gold facts (tests/gold/README.md).")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder with the tables to score; produced there first if it has none."),
+    ] = None,
+    texts: Annotated[
+        Path | None,
+        typer.Option(
+            "--texts",
+            help="Folder of the texts the gold codes (default: the gold file's own "
+            "folder when it holds a manifest.yaml, else seeds/).",
+        ),
+    ] = None,
+    details: Annotated[
+        bool, typer.Option(help="Also list misses, extra rows and wrong figures/claimants.")
+    ] = False,
+) -> None:
+    """Precision, recall and F1 per table and overall, figure and claimant-type accuracy against gold."""
+    from kzunrest import codebook as codebook_module
+    from kzunrest import evaluate as evaluate_module
+
+    try:
+        report = evaluate_module.evaluate(gold, codebook_module.load(), out_dir=out, corpus_dir=texts)
+    except evaluate_module.GoldError as exc:
+        _fail(str(exc), 2)
+    typer.echo("\n".join(report.lines(details=details)))
+
+
 def main() -> None:  # pragma: no cover - console entry point
+
     app()
 
 

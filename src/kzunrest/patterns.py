@@ -470,3 +470,14 @@ def load(codebook: Codebook) -> Ruleset:
             "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
         },
     )
+
+
+def describe(rules: Ruleset) -> list[str]:
+    """The codebook as a table a reader can scan: category, family, #patterns, definition."""
+    lines = [f"{'table':<15} {'category':<27} {'family':<13} {'#pat':>4}  definition"]
+    for category in rules.categories:
+        lines.append(
+            f"{category.table:<15} {category.id:<27} {category.family:<13} {len(category.patterns):>4}  "
+            f"{category.definition}"
+        )
+    return lines
