@@ -88,6 +88,32 @@ def run(
     typer.echo("\n".join(summary.lines()))
 
 
+@app.command("serve")
+def serve_command(
+    seeds: SeedsOption = Path("seeds"),
+    out: OutOption = Path("datasets"),
+    cron: Annotated[str, typer.Option(help="When to run, as a cron expression in UTC.")] = "0 6 * * *",
+    workers: Annotated[int, typer.Option(min=1, help="Processes for the per-document work of each run.")] = 1,
+    dask: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (or 'local') for the per-document work.")
+    ] = None,
+) -> None:
+    """Run the pipeline on a schedule: a Prefect deployment served from this process.
+
+    Needs a Prefect server: `make server`, then export PREFECT_API_URL=http://127.0.0.1:4200/api.
+
+    The server's UI (http://127.0.0.1:4200) shows the runs and their logs.
+
+    Each run redoes only what changed. Ctrl-C stops serving and pauses the schedule.
+    """
+    from kzunrest.serve import ServeError, serve
+
+    try:
+        serve(seeds, out, cron, workers=workers, dask=dask)
+    except ServeError as exc:
+        _fail(str(exc), 2)
+
+
 @app.command("validate")
 def validate_command(out: OutOption = Path("datasets")) -> None:
     """Validate the tables already in --out against expectations/ and rewrite its quality report."""
