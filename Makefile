@@ -39,3 +39,7 @@ clean:
 
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py $(BENCH)
+
+# A local Prefect server and its UI on http://127.0.0.1:4200 for `kzunrest serve` (README: Schedules).
+server: setup
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/prefect server start --host 127.0.0.1 --port 4200
