@@ -29,6 +29,8 @@ REJECTED = {
     "empty.txt": "empty file",
     "whitespace_only.txt": "whitespace only",
     "binary_nul.txt": "binary file (contains NUL bytes)",
+    "control_chars.txt": "binary file (control characters)",
+    "only_boilerplate.txt": "no text left after cleaning",
     "big_50mb.txt": "too large: 50.0 MB (the limit is 10 MB)",
     "outside_link.txt": "symlink pointing outside the seeds folder; not read",
     "../outside.txt": "manifest path points outside the seeds folder; not read",

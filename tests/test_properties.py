@@ -10,6 +10,7 @@ properties in tests/test_properties_figures.py.)
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 import pytest
@@ -49,7 +50,23 @@ SEED_SENTENCES = [
     for s in re.split(r"(?<=[.!?])\s+", path.read_text(encoding="utf-8"))
     if 10 < len(s.strip()) < 400
 ]
-SEPARATORS = [" ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", ". ", "\u00a0", "\u2028", "\u200b", "", "; "]
+SEPARATORS = [
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "\t",
+    ". ",
+    "\u00a0",
+    "\u2028",
+    "\u200b",
+    "",
+    "; ",
+    "\x1b[0m",
+    "\f",
+]
 
 # Arbitrary Unicode (no surrogates), and pieces of real articles in any order with any glue.
 anything = st.text(max_size=300)
@@ -103,6 +120,9 @@ def test_cleaned_text_splits_into_stripped_sentences(text):
     check_spans(cleaned, spans)
     for start, end in spans:
         assert cleaned[start:end] == cleaned[start:end].strip()
+    assert not [ch for ch in cleaned if unicodedata.category(ch) == "Cc" and ch != "\n"], (
+        "control characters kept"
+    )
 
 
 @SETTINGS

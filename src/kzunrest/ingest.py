@@ -183,9 +183,13 @@ def decode(data: bytes) -> str:
             raise RejectedFile("binary file (contains NUL bytes)")
         return data.decode(codec)
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if _control_share(text) > 0.05:
+            raise RejectedFile("binary file (control characters)")
+        return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -223,6 +227,7 @@ def _control_share(text: str) -> float:
 _HTML_RE = re.compile(r"<\s*(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # e.g. terminal escapes: never into the tables
 
 
 class _TextOfHTML(HTMLParser):
@@ -270,6 +275,7 @@ def clean(text: str, rules: dict) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL_RE.sub(" ", text)
     drop = [re.compile(p, re.IGNORECASE) for p in rules.get("drop_lines", [])]
     bullets = rules.get("bullets", "")
     lines: list[str] = []
