@@ -213,15 +213,19 @@ def fact_suite(table_id: str, table_name: str, codebook: Codebook) -> dict:
             sorted({c.family for c in categories}),
             f"family is a family of the {table_id} table.",
         ),
-        expect(
-            "family_matches_category",
-            "expect_column_pair_values_to_be_in_set",
-            "family is the taxonomy's family of the category.",
-            column_A="category",
-            column_B="family",
-            value_pairs_set=sorted([c.id, c.family] for c in categories),
-            ignore_row_if="either_value_is_missing",
-        ),
+        # One per family rather than expect_column_pair_values_to_be_in_set, whose pandas
+        # implementation loops over rows with iterrows (~9 minutes on a million rows).
+        *[
+            expect(
+                f"family_matches_category_{family}",
+                "expect_column_values_to_be_in_set",
+                f"A row of family {family} has one of its categories.",
+                column="category",
+                value_set=sorted(c.id for c in categories if c.family == family),
+                row_condition=equals("family", family),
+            )
+            for family in sorted({c.family for c in categories})
+        ],
         in_set(
             "claimant_type_in_taxonomy",
             "claimant_type",
@@ -317,9 +321,9 @@ def fact_suite(table_id: str, table_name: str, codebook: Codebook) -> dict:
                 "expect_column_values_to_be_between",
                 f"event_date of a {episode.id} row lies in its window "
                 f"{episode.window[0].isoformat()}..{episode.window[1].isoformat()}.",
-                column="event_date",
-                min_value=episode.window[0].isoformat(),
-                max_value=episode.window[1].isoformat(),
+                column="event_date",  # validated as datetime64[ns]: GX compares it vectorised
+                min_value=f"{episode.window[0].isoformat()}T00:00:00",
+                max_value=f"{episode.window[1].isoformat()}T00:00:00",
                 row_condition=equals("episode", episode.id),
             )
             for episode in sorted(codebook.episodes.values(), key=lambda e: e.id)

@@ -76,8 +76,14 @@ class Tables:
         self._frames: dict[str, pd.DataFrame] = {}
 
     def frame(self, name: str) -> pd.DataFrame:
+        """The table as pandas; dates as datetime64[ns], which GX compares vectorised (objects
+        are compared one Python call a row)."""
         if name not in self._frames:
-            self._frames[name] = pq.read_table(self.folder / f"{name}.parquet").to_pandas()
+            table = pq.read_table(self.folder / f"{name}.parquet")
+            frame = table.to_pandas(date_as_object=False)
+            for column in (f.name for f in table.schema if pa.types.is_date(f.type)):
+                frame[column] = frame[column].astype("datetime64[ns]")
+            self._frames[name] = frame
         return self._frames[name]
 
     def lookup(self, table: str, key: str, value: str) -> dict:
@@ -296,13 +302,17 @@ class Outcome:
 
 def _plain(value: object) -> object:
     """A JSON-safe copy of a cell or GX result value; long strings cut."""
-    if value is None or isinstance(value, bool | int):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if isinstance(value, str):
         return value if len(value) <= 300 else value[:300] + "…"
-    if isinstance(value, datetime | date | pd.Timestamp):
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()  # a date column, validated as datetime64
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -310,8 +320,6 @@ def _plain(value: object) -> object:
         return [_plain(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars
         return _plain(value.item())
-    if value is pd.NA or value is pd.NaT:
-        return None
     return str(value)
 
 
@@ -455,7 +463,7 @@ def validate(
         else:
             try:
                 frame = lookups.frame(name)
-            except (OSError, pa.ArrowException) as exc:
+            except (OSError, pa.ArrowException, ValueError) as exc:
                 problems.append(_table_check(name, "table_readable", f"{folder / name}.parquet: {exc}"))
                 continue
             try:
