@@ -58,6 +58,24 @@ def seeds_run(prefect_harness, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def extracted(codebook, tmp_path_factory):
+    """Ingest + extract as plain functions (no Prefect), once per corpus: 'seeds' or 'heldout'
+    (tests/gold/heldout/). Returns the folder holding documents, sentences and the fact tables."""
+    from kzunrest import evaluate
+
+    made: dict[str, Path] = {}
+
+    def tables(corpus: str) -> Path:
+        if corpus not in made:
+            texts = SEEDS if corpus == "seeds" else ROOT / "tests" / "gold" / "heldout"
+            made[corpus] = tmp_path_factory.mktemp(f"extracted-{corpus}")
+            evaluate.produce_tables(texts, made[corpus], codebook)
+        return made[corpus]
+
+    return tables
+
+
+@pytest.fixture(scope="session")
 def bad_run(prefect_harness, tmp_path_factory):
     """The pipeline run once on the seeds mixed with the bad-input corpus (tests/bad_corpus.py),
     and every SQL text DuckDB was given in it; the bad-input and security tests read them."""

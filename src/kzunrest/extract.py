@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kzunrest import dates, schema
+from kzunrest import claimants, dates, figures, schema
 from kzunrest import patterns as patterns_module
 from kzunrest.codebook import Codebook
 from kzunrest.patterns import Category, Pattern, Ruleset
@@ -26,6 +26,7 @@ _CLAUSE_EDGE_RE = re.compile(r"[;:()\[\]–—]")
 _RANGE_BEFORE_RE = re.compile(
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*|(?:until|till|through|by|from|since|between)\s+)$"
 )
+_RANGE_INSIDE_RE = re.compile(r"\d\s*(?:-|–|to|and)\s*\d")
 _RANGE_AFTER_RE = re.compile(r"^\s*(?:-|–|to|and|&)\s*\d")
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:of|at|from|in|for|by|against|to|on|about)\s+(?:the\s+)?$")
 _CLAUSE_CUT_RE = re.compile(r"[,;:(\[]|\s[–—-]+\s")
@@ -326,7 +327,9 @@ def event_date(
             continue
         if _RANGE_BEFORE_RE.search(text[max(0, mention.start - 12) : mention.start]):
             continue
-        if _RANGE_AFTER_RE.match(text[mention.end : mention.end + 6]):
+        if _RANGE_AFTER_RE.match(text[mention.end : mention.end + 6]) or _RANGE_INSIDE_RE.search(
+            text, mention.start, mention.end
+        ):
             continue
         distance = _distance(span, (mention.start, mention.end))
         if best is None or distance < best[0]:
@@ -349,13 +352,14 @@ def event_date(
 
 
 def actor_of(sentence: _Sentence, hit: Hit, sides: tuple[str, ...]) -> str | None:
-    """The actor named nearest the match (inside it first), from the sides this table takes."""
+    """The actor who does it: the nearest named before the match (its subject), else inside it
+    ("taken away by police"), else after it; from the sides this table takes."""
     best = None
     for start, end, actor_id, side in sentence.actors():
         if side not in sides:
             continue
-        distance = _distance((hit.start, hit.end), (start, end))
-        key = (distance, start > hit.start)
+        place = 0 if end <= hit.start else 1 if start < hit.end else 2
+        key = (place, _distance((hit.start, hit.end), (start, end)))
         if best is None or key < best[0]:
             best = (key, actor_id)
     return best[1] if best else None
@@ -379,8 +383,6 @@ class _Document:
     """What coding a sentence needs from the rest of its document."""
 
     def __init__(self, document: dict, sentences: list[dict], rules: Ruleset, codebook: Codebook) -> None:
-        from kzunrest import claimants, figures
-
         self._attribute = claimants.attribute
         self._claimant_lexicon = claimants.lexicon(codebook)
         self._find_figures = figures.find_figures
@@ -456,11 +458,16 @@ class _Document:
                 lead = (claim if claim.claimant_type != "unattributed" else None, framed)
             if ctx["section_break"].search(text) or _is_dateline(text):
                 author = None
-            elif ctx["authored"].search(text):
-                claim = self.attribute(i, None)
-                author = claim if claim.claimant_type != "unattributed" else None
+            elif m := ctx["authored"].search(text):
+                author = self._author(m.group("claimant"), i)
             elif author is not None and i not in self.context_claims:
                 self.context_claims[i] = author
+
+    def _author(self, name: str, index: int):
+        """The claim of a post's author: typed from the name and how the text introduced it."""
+        context = self.document["text"][: self.sentences[index]["char_end"]]
+        kind = claimants.claimant_type(name, context, self._claimant_lexicon)
+        return claimants.Claim(name, kind if kind != "other" else self.rules.context["authored_type"])
 
     def _outsider_lead(self, lowered: str) -> bool:
         return bool(self.rules.outsider.search(lowered))

@@ -232,7 +232,9 @@ def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
         return b
     if not b:
         return a
-    return min(a, b, key=lambda s: (bool(s & _WEAK_ANCHORS), len(s), -min(len(w) for w in s)))
+    return min(
+        a, b, key=lambda s: (any(w in _WEAK_ANCHORS or len(w) < 3 for w in s), len(s), -min(map(len, s)))
+    )
 
 
 def _optional_punctuation(op, av) -> bool:
@@ -463,6 +465,7 @@ def load(codebook: Codebook) -> Ruleset:
             "list_item": _compile(context["list_item"], "context.yaml: list_item"),
             "bare_marker": _compile(context["bare_marker"], "context.yaml: bare_marker"),
             "authored": _compile(context["authored"], "context.yaml: authored"),
+            "authored_type": str(context["authored_type"]),
             "section_break": _compile(context["section_break"], "context.yaml: section_break"),
             "pronoun_speaker": _compile(expand(context["pronoun_speaker"]), "context.yaml: pronoun_speaker"),
             "state_voice": _compile(context["state_voice"], "context.yaml: state_voice"),

@@ -1,0 +1,429 @@
+"""Extraction: the codebook's patterns, the rules that keep a match from being coded, figures,
+claimants, actors, dates, and the evidence every row carries. Plain functions, no Prefect."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow.parquet as pq
+import pytest
+
+from kzunrest import extract, ingest, patterns, schema
+
+EPISODE_2011 = "zhanaozen-2011"
+EPISODE_2022 = "january-2022"
+
+
+def code(text: str, codebook, episode: str = EPISODE_2011, published=date(2012, 1, 10), **document):
+    """Rows per table for `text` as one document whose sentences all belong to `episode`."""
+    doc = {"doc_id": "d0", "text": text, "published": published, "title": "t", "outlet": None, **document}
+    sentences = [
+        {
+            "doc_id": "d0",
+            "sentence_id": f"d0:{i:05d}",
+            "char_start": s,
+            "char_end": e,
+            "text": text[s:e],
+            "episode": episode,
+        }
+        for i, (s, e) in enumerate(ingest.split_sentences(text))
+    ]
+    return extract.extract_document(doc, sentences, codebook)
+
+
+def categories(rows: dict[str, list[dict]], table: str) -> list[str]:
+    return [r["category"] for r in rows[schema.FACT_TABLES[table]]]
+
+
+def row(rows: dict[str, list[dict]], table: str, category: str) -> dict:
+    found = [r for r in rows[schema.FACT_TABLES[table]] if r["category"] == category]
+    assert len(found) == 1, f"expected one {table}/{category} row, got {found}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- the codebook
+
+
+def test_every_taxonomy_category_has_patterns_and_every_pattern_an_anchor(codebook):
+    rules = patterns.load(codebook)
+    coded = {(c.table, c.id): c for c in rules.categories}
+    assert set(coded) == set(codebook.categories), "codebook/patterns must cover the taxonomy exactly"
+    for (table, cid), category in coded.items():
+        assert category.patterns, f"{table}/{cid} has no pattern"
+        assert category.family == codebook.categories[(table, cid)].family
+        for p in category.patterns:
+            assert p.rule_id.startswith(f"{table}.{cid}."), p.rule_id
+            assert p.anchors, f"{p.rule_id}: no anchor word found, so it would run on every sentence"
+    assert not rules.always
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "heldout"])
+def test_anchor_prefilter_never_loses_a_match(codebook, extracted, corpus):
+    """Trying only the categories whose anchors occur finds every match the full regexes find."""
+    rules = patterns.load(codebook)
+    sentences = pq.read_table(extracted(corpus) / "sentences.parquet").to_pylist()
+    assert len(sentences) > 100
+    for sentence in sentences:
+        lowered = extract.lowercase(sentence["text"])
+        tried = set(rules.candidates(lowered))
+        for i, category in enumerate(rules.categories):
+            if category.regex.search(lowered):
+                assert i in tried, (
+                    f"{category.table}/{category.id} lost by the prefilter: {sentence['text']!r}"
+                )
+
+
+def test_anchors_are_read_from_the_regex():
+    assert patterns.anchors_of(r"\b(?:(?:open|opened|opening) fire)") in ({"open"}, {"fire"})
+    assert patterns.anchors_of(r"\b(?:in (?:support|solidarity) of)") == {"support", "solidarity"}
+    assert patterns.anchors_of(r"\b(?:\w+ing)") is None  # nothing literal: no anchor, no false promise
+
+
+def test_a_malformed_codebook_names_its_file(codebook, tmp_path):
+    import shutil
+
+    from kzunrest import codebook as codebook_module
+
+    folder = tmp_path / "codebook"
+    shutil.copytree(codebook.directory, folder)
+    path = folder / "patterns" / "trigger.yaml"
+    path.write_text(path.read_text() + "  not_a_category:\n    patterns: [{id: x, regex: 'y'}]\n")
+    with pytest.raises(patterns.CodebookError, match="trigger.yaml: not_a_category"):
+        patterns.load(codebook_module.load(folder))
+
+
+def test_codebook_command_lists_every_category(codebook):
+    from typer.testing import CliRunner
+
+    from kzunrest.cli import app
+
+    result = CliRunner().invoke(app, ["codebook"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 + len(codebook.categories)
+    assert any(line.split()[:3] == ["state_response", "lethal_force", "repression"] for line in lines)
+
+
+# ---------------------------------------------------------------- language of the field
+
+
+@pytest.mark.parametrize(
+    ("text", "table", "category"),
+    [
+        ("Police opened fire on demonstrators in the town square.", "state_response", "lethal_force"),
+        ("Troops fired live ammunition into the crowd.", "state_response", "lethal_force"),
+        ("Several protesters were gunned down by snipers.", "state_response", "lethal_force"),
+        (
+            "Security forces used tear gas and stun grenades to disperse the rally.",
+            "state_response",
+            "crowd_dispersal",
+        ),
+        ("Police rounded up dozens of young men on the streets.", "state_response", "arrests"),
+        ("A curfew was imposed in the city.", "state_response", "state_of_emergency"),
+        (
+            "The internet was shut down across the country for five days.",
+            "state_response",
+            "internet_shutdown",
+        ),
+        ("CSTO peacekeepers arrived in Almaty on Thursday.", "state_response", "foreign_troops"),
+        ("Detainees were tortured in police custody.", "state_response", "torture"),
+        (
+            "The government promised compensation to the families of the victims and paid it in March.",
+            "state_response",
+            "material_concession",
+        ),
+        (
+            "The president accepted the resignation of the government.",
+            "state_response",
+            "officials_dismissed",
+        ),
+        ("Workers went on strike over unpaid wages.", "trigger", "wage_dispute"),
+        (
+            "The protests were sparked by a sharp rise in the price of liquefied gas.",
+            "trigger",
+            "price_increase",
+        ),
+        ("Strikers demanded the reinstatement of their sacked colleagues.", "demand", "reinstatement"),
+        ("Crowds chanted “Shal, ket!” in the main square.", "demand", "leader_exit"),
+        ("Rioters set fire to the mayor's office.", "outcome", "property_damage"),
+    ],
+)
+def test_the_language_of_the_field_is_coded(codebook, text, table, category):
+    assert category in categories(code(text, codebook, EPISODE_2022), table)
+
+
+# ---------------------------------------------------------------- what is not coded
+
+
+@pytest.mark.parametrize(
+    ("text", "table", "category"),
+    [
+        ("Police did not open fire on the protesters.", "state_response", "lethal_force"),
+        ("The authorities failed to declare national mourning.", "demand", "official_mourning"),
+        ("Prices haven't gone up in Aktau.", "trigger", "price_increase"),
+        (
+            "The websites that have not been blocked are the only source of news.",
+            "state_response",
+            "internet_shutdown",
+        ),
+        (
+            "If the people had not come out, they would have drowned the strikers in blood.",
+            "state_response",
+            "lethal_force",
+        ),
+        ("The ministry warned that sentences of up to ten years will be imposed.", "outcome", "convicted"),
+    ],
+)
+def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, category):
+    assert category not in categories(code(text, codebook), table)
+
+
+def test_a_state_denial_is_a_denial_not_a_shooting(codebook):
+    rows = code(
+        "Meanwhile, the authorities have stuck to their version of what happened – that police only "
+        "fired in self-defence.",
+        codebook,
+    )
+    assert "denial" in categories(rows, "state_response")
+    assert "lethal_force" not in categories(rows, "state_response")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The European Parliament calls for an independent international investigation into the killings.",
+        "Human rights organisations and campaigners are demanding an international inquiry into it.",
+        "Amnesty International urged the authorities to release all those detained for political reasons.",
+        "The authorities were urging the strikers to clear the square and end the strike.",
+    ],
+)
+def test_outsiders_and_the_state_asking_are_not_protester_demands(codebook, text):
+    rows = code(text, codebook)
+    assert rows["demands"] == []
+    assert "investigation" not in categories(rows, "state_response")  # asked for, not done
+
+
+def test_protesters_asking_are_demands(codebook):
+    rows = code(
+        "Protesters demanded an independent investigation into the killings and the release of detained "
+        "demonstrators.",
+        codebook,
+    )
+    assert set(categories(rows, "demand")) == {"independent_inquiry", "release_prisoners"}
+    assert "arrests" not in categories(rows, "state_response")
+
+
+def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):
+    text = "2. Calls for the immediate release of all those detained for political reasons;"
+    assert code(text, codebook)["demands"] != []
+    resolution = code(
+        text, codebook, title="Resolution on the situation in Kazakhstan", outlet="European Parliament"
+    )
+    assert resolution["demands"] == []
+
+
+def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):
+    text = (
+        "On 4 January the activist Galym Ageleuov wrote on social media:\n"
+        "The protesters' demands are:\n"
+        "1. Gas for 50 tenge.\n"
+        "2. The resignation of the government.\n"
+        "Officials later met the strikers."
+    )
+    rows = code(text, codebook, EPISODE_2022, published=date(2022, 1, 9))
+    assert categories(rows, "demand") == ["price_rollback", "government_resignation"]
+    gas = row(rows, "demand", "price_rollback")
+    assert (gas["value_low"], gas["unit"], gas["claimant_type"]) == (50.0, "tenge_per_litre", "activist")
+    assert "officials_dismissed" not in categories(rows, "state_response")  # a demand listed is not an act
+
+
+# ---------------------------------------------------------------- one fact per sentence, figures
+
+
+def test_one_row_per_category_per_sentence(codebook):
+    rows = code("Police opened fire on the crowd and then shot at fleeing protesters again.", codebook)
+    assert categories(rows, "state_response") == ["lethal_force"]
+
+
+def test_disagreeing_figures_in_one_sentence_are_two_rows(codebook):
+    rows = code(
+        "On 16 and 17 December 2011, public violence left at least 17 people dead [some estimates go as "
+        "high as 70] and over 100 injured.",
+        codebook,
+    )
+    killed = sorted(
+        ((r["value_low"], r["value_high"], r["qualifier"], r["claimant_type"]) for r in rows["outcomes"]
+         if r["category"] == "killed"),
+        key=str,
+    )  # fmt: skip
+    assert killed == [(17.0, None, "at_least", "unattributed"), (None, 70.0, "up_to", "other")]
+    injured = row(rows, "outcome", "injured")
+    assert (injured["value_low"], injured["qualifier"]) == (100.0, "more_than")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "State officials admit that 16 were killed and 64 injured on 16 December 2011.",
+        "According to the ministry, 16 law enforcement officers were killed and 64 were injured.",
+        "Police opened fire, killing 16 people and wounding 64.",
+    ],
+)
+def test_each_count_goes_to_the_words_it_counts(codebook, text):
+    rows = code(text, codebook)
+    assert row(rows, "outcome", "killed")["value_low"] == 16.0
+    assert row(rows, "outcome", "injured")["value_low"] == 64.0
+
+
+def test_person_counts_need_a_number(codebook):
+    rows = code("He expressed condolences to the families of people killed and detained.", codebook)
+    assert rows["outcomes"] == []
+
+
+def test_responses_carry_the_figure_that_measures_them(codebook):
+    rows = code(
+        "Its forces may be emboldened by the 3000 Russian and other troops flown in.", codebook, EPISODE_2022
+    )
+    troops = row(rows, "state_response", "foreign_troops")
+    assert (troops["value_low"], troops["unit"]) == (3000.0, "troops")
+    price = row(
+        code(
+            "They were sparked by a doubling of the price of gas to 120 tenge per litre from 60 tenge.",
+            codebook,
+        ),
+        "trigger",
+        "price_increase",
+    )
+    assert (price["value_low"], price["unit"]) == (120.0, "tenge_per_litre")  # the new price, not the old
+
+
+# ---------------------------------------------------------------- claimant, actor, date
+
+
+def test_claimants_follow_the_attribution(codebook):
+    rows = code("Officials say 14 people were killed when police opened fire on crowds.", codebook)
+    killed = row(rows, "outcome", "killed")
+    assert (killed["claimant_type"], killed["claimant"]) == ("official", "Officials")
+
+
+def test_a_post_written_by_someone_is_theirs_until_the_next_dateline(codebook):
+    text = (
+        "This text was written by the activist Aidar Ergali on Thursday 6 January in Almaty.\n"
+        "The government set up cordons and police opened fire on peaceful protesters.\n"
+        "Read the rest of this entry\n"
+        "Police opened fire on demonstrators."
+    )
+    rows = code(text, codebook, EPISODE_2022, published=date(2022, 1, 9))
+    types = [
+        (r["sentence_id"], r["claimant_type"])
+        for r in rows["state_responses"]
+        if r["category"] == "lethal_force"
+    ]
+    assert types == [("d0:00001", "activist"), ("d0:00003", "unattributed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "table", "category", "actor"),
+    [
+        ("Police opened fire on demonstrators.", "state_response", "lethal_force", "police"),
+        (
+            "On August 8, a court convicted Sokolova of inciting social discord.",
+            "state_response",
+            "prosecutions",
+            "court",
+        ),
+        ("Troops were deployed to the town.", "state_response", "security_deployment", "army"),
+        (
+            "The president ordered an investigation into the violence.",
+            "state_response",
+            "investigation",
+            "president",
+        ),
+        ("Ozenmunaigaz fired approximately 400 people.", "trigger", "layoffs", "company"),
+        ("The strikers demanded higher wages.", "demand", "higher_wages", "strikers"),
+    ],
+)
+def test_actor_is_the_one_named_nearest(codebook, text, table, category, actor):
+    assert row(code(text, codebook), table, category)["actor"] == actor
+
+
+@pytest.mark.parametrize(
+    ("text", "episode", "published", "expected"),
+    [
+        (
+            "On December 16, police opened fire on demonstrators.",
+            EPISODE_2011,
+            date(2012, 12, 12),
+            date(2011, 12, 16),
+        ),  # the year the episode's window gives first, not the publication year
+        ("On August 8, a court convicted Sokolova.", EPISODE_2011, date(2022, 3, 21), date(2011, 8, 8)),
+        ("On 4 January the government set up cordons.", EPISODE_2022, date(2022, 1, 9), date(2022, 1, 4)),
+        ("Police opened fire on 16 December 2011.", EPISODE_2011, None, date(2011, 12, 16)),
+        (
+            "A state of emergency was imposed and will last until January 5.",
+            EPISODE_2011,
+            date(2011, 12, 22),
+            None,
+        ),  # an end date does not date the event
+        ("Police fired on crowds on 16-17 December.", EPISODE_2011, date(2011, 12, 22), None),  # a range
+        ("Police opened fire on demonstrators.", EPISODE_2011, date(2011, 12, 22), None),
+    ],
+)
+def test_event_date(codebook, text, episode, published, expected):
+    rows = code(text, codebook, episode, published=published)
+    dated = [r["event_date"] for r in rows["state_responses"]]
+    assert dated and set(dated) == {expected}
+
+
+# ---------------------------------------------------------------- rows on the seeds
+
+
+def test_every_seed_row_carries_its_evidence(codebook, extracted):
+    folder = extracted("seeds")
+    documents = {d["doc_id"]: d for d in pq.read_table(folder / "documents.parquet").to_pylist()}
+    sentences = {s["sentence_id"]: s for s in pq.read_table(folder / "sentences.parquet").to_pylist()}
+    total = 0
+    for table_id, name in schema.FACT_TABLES.items():
+        table = pq.read_table(folder / f"{name}.parquet")
+        assert table.schema.equals(schema.FACTS)
+        rows = table.to_pylist()
+        total += len(rows)
+        for r in rows:
+            text = documents[r["doc_id"]]["text"]
+            assert r["quote"] == text[r["char_start"] : r["char_end"]] and r["quote"].strip() == r["quote"]
+            sentence = sentences[r["sentence_id"]]
+            assert sentence["char_start"] <= r["char_start"] < r["char_end"] <= sentence["char_end"]
+            assert r["episode"] == sentence["episode"] is not None
+            assert r["rule_id"].split(".")[:2] == [table_id, r["category"]]
+            assert (r["claimant"] is None) == (r["claimant_type"] == "unattributed")
+            if r["event_date"] is not None:
+                window = codebook.episodes[r["episode"]].window
+                assert window[0] <= r["event_date"] <= window[1]
+        assert len({r["record_id"] for r in rows}) == len(rows)
+        assert rows == sorted(rows, key=extract._sort_key)
+    assert total > 150
+
+
+def test_extraction_is_deterministic(codebook, extracted, tmp_path):
+    import shutil
+
+    folder = extracted("seeds")
+    for name in ("documents", "sentences"):
+        shutil.copy(folder / f"{name}.parquet", tmp_path / f"{name}.parquet")
+    extract.write(tmp_path, codebook)
+    for name in schema.FACT_TABLES.values():
+        assert (tmp_path / f"{name}.parquet").read_bytes() == (folder / f"{name}.parquet").read_bytes()
+
+
+def test_sentences_outside_both_episodes_give_no_rows(codebook):
+    text = "Police opened fire on demonstrators."
+    doc = {"doc_id": "d0", "text": text, "published": None, "title": "t", "outlet": None}
+    sentence = {
+        "doc_id": "d0",
+        "sentence_id": "d0:00000",
+        "char_start": 0,
+        "char_end": len(text),
+        "text": text,
+    }
+    assert extract.extract_document(doc, [{**sentence, "episode": None}], codebook)["state_responses"] == []
+    assert extract.extract_document(doc, [{**sentence, "episode": EPISODE_2011}], codebook)["state_responses"]
