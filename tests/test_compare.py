@@ -416,6 +416,14 @@ def test_a_warehouse_rebuilt_from_a_finished_run_gets_views_again(tmp_path, code
     assert "compare_episode_overview" not in kinds, "no stale copy beside the view"
 
 
+def test_comparing_twice_gives_the_same_files(tmp_path, codebook):
+    folder = write_fixture_run(tmp_path / "run", codebook)
+    outputs = compare_run(folder, codebook)
+    first = {o: (folder / f"{o}.parquet").read_bytes() for o in outputs}
+    compare.run(folder, codebook)
+    assert {o: (folder / f"{o}.parquet").read_bytes() for o in outputs} == first
+
+
 def test_a_place_spelling_of_two_words_is_refused_naming_the_file(tmp_path, codebook):
     import dataclasses
 

@@ -135,11 +135,12 @@ def run(staging: Path, codebook: Codebook, sql_dir: Path = SQL_DIR) -> list[str]
             con.register("codebook_table", table)
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM codebook_table')
             con.unregister("codebook_table")
+        # A warehouse rebuilt from a finished run holds its compare_*.parquet as tables.
+        tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         for comparison in comparisons:
             try:
-                # A warehouse rebuilt from a finished run holds its compare_*.parquet as tables.
-                for stale in sorted({comparison.name, comparison.output}):
-                    con.execute(f'DROP TABLE IF EXISTS "{stale}"')
+                for stale in sorted({comparison.name, comparison.output} & tables):
+                    con.execute(f'DROP TABLE "{stale}"')
                 con.execute(f'CREATE OR REPLACE VIEW "{comparison.name}" AS {comparison.query}')
                 con.execute(f'COMMENT ON VIEW "{comparison.name}" IS {_sql_string(comparison.header)}')
                 # The file's own ORDER BY is total, so the rows come in the same order every run.
