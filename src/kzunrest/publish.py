@@ -16,6 +16,7 @@ import json
 import shutil
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -360,6 +361,7 @@ def _size(n_bytes: int) -> str:
     return ""
 
 
+@cache  # one compiled template per process
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
