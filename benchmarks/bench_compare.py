@@ -1,18 +1,16 @@
 """The compare step (warehouse.build + compare.run) on the seeds and on 1,000,000 synthetic fact rows.
 
 Each time is a ratio to a plain `SELECT count(*)` over the same Parquet files, measured in the
-same run: how much the comparisons cost beyond touching the data. The seeds' tables come from a
-real `kzunrest run`; the synthetic set is generated here (fixed seed) in the fact schema, with
+same run: how much the comparisons cost beyond touching the data. The seeds' tables come from
+the pipeline's own ingest and extract functions (no Prefect, no validation: only the compare
+step is timed); the synthetic set is generated here (fixed seed) in the fact schema, with
 documents and sentences to match, so every comparison has work to do (places, figures, dates).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -65,20 +63,16 @@ def compare_step_seconds(folder: Path, workdir: Path, repeats: int) -> tuple[flo
 
 
 def seeds_tables(workdir: Path) -> Path:
-    """The seeds' tables as the pipeline writes them (one `kzunrest run`)."""
-    out = workdir / "seeds-run"
-    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect-home")}
-    env.pop("PREFECT_API_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "kzunrest.cli", "run", "--seeds", str(ROOT / "seeds"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"`kzunrest run` on the seeds failed:\n{done.stderr[-3000:]}")
-    return out
+    """The seeds' input tables, made by the same calls the flow's ingest/extract tasks make."""
+    from kzunrest import batches, ingest
+    from kzunrest import codebook as codebook_module
+
+    folder = workdir / "seeds-tables"
+    folder.mkdir()
+    listing = ingest.list_sources(ROOT / "seeds")
+    batch = batches.process_batch(listing[0], codebook_module.load(), cache_dir=None)
+    batches.assemble(listing, [batch], {}, folder)
+    return folder
 
 
 def synthetic_tables(folder: Path, n_rows: int = SYNTHETIC_ROWS, seed: int = 20111216) -> Path:
