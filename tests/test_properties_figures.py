@@ -29,6 +29,7 @@ _WORDS = """
     nearly estimated or so plus odd - – , . ; : ( ) [ ] “ ” " ' % $ £ + # No. Article aged
     people troops members of the security forces outlets percent tenge per litre gas years
     days week two-week year-old old killed were died dead December May January th st s
+    in since of and Dec. 1991 2011 16 31 troops or so
 """
 VOCABULARY = _WORDS.split()
 words = st.lists(st.sampled_from(VOCABULARY), max_size=25)

@@ -50,9 +50,8 @@ _TOKEN = re.compile(
 )
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 _DIGIT = re.compile(r"[0-9½¼¾]")
-# Punctuation a number word may carry in a whitespace split ("“Dozens”", "hundreds,").
-_LEADING = ("", "“", '"', "(", "'", "‘", "[", "«")
-_TRAILING = ("", ",", ".", ";", ":", "”", '"', ")", "'", "’", "]", "?", "!", "»")
+_DIGIT_RUN = re.compile(r"[0-9½¼¾](?:[0-9½¼¾,./:]*[0-9½¼¾])?")
+_LETTERS = re.compile(r"[a-z]+")
 
 # URLs and e-mail addresses hold digits but no quantity (searched only when the text has "@",
 # "://" or "www."). Numeric dates, clock times, phone numbers and citation marks are recognised in
@@ -64,7 +63,7 @@ _ADDRESSES = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 class FigureLexicon:
     """codebook/figures.yaml compiled into lookups (built once per codebook)."""
 
-    prefilter_words: frozenset[str]  # number words with the punctuation they may carry
+    number_words: frozenset[str]  # words that make a sentence worth parsing
     starters: frozenset[str]  # lowercase words that can start a quantity
     ones: dict[str, int]
     tens: dict[str, int]
@@ -97,6 +96,7 @@ class FigureLexicon:
     another: tuple[tuple[str, ...], ...]
     another_heads: frozenset[str]
     unit_heads: frozenset[str]  # first words of the unit nouns
+    figure_followers: frozenset[str]  # words after a number that make it more than a year
     cue_ends: frozenset[str]  # last words of the bound cues written before a number
     number_heads: frozenset[str]  # words that start another quantity: a unit search stops there
     longest: int  # longest multi-word entry, in words
@@ -148,11 +148,10 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
         *(k[-1] for k in vague),
         *(_words(a)[0] for a in refuse["another_words"]),
     ]
-    prefilter_words = frozenset(a + w + b for w in number_words for a in _LEADING for b in _TRAILING)
     currency = {str(k).lower() for k in spec["currency_prefixes"]}
     keyed = [*units, *vague, *before, *after]
     return FigureLexicon(
-        prefilter_words=prefilter_words,
+        number_words=frozenset(number_words),
         starters=frozenset([*number_words, *(k[0] for k in vague), "a", "an", "half", "us", *currency]),
         ones=dict(words["ones"]),
         tens=dict(words["tens"]),
@@ -185,6 +184,16 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
         another=tuple(sorted((_words(p) for p in refuse["another_words"]), key=len, reverse=True)),
         another_heads=frozenset(_words(p)[0] for p in refuse["another_words"]),
         unit_heads=frozenset(k[0] for k in units),
+        figure_followers=frozenset(
+            [
+                *(k[0] for k in units),
+                *(k[0] for k in after),
+                *number_words,
+                *words["digit_scales"],
+                "and",
+                "-",
+            ]
+        ),
         cue_ends=frozenset(k[-1] for k in before),
         number_heads=frozenset([*number_words, *(k[0] for k in vague), "half"]),
         longest=max(len(k) for k in keyed),
@@ -240,11 +249,45 @@ def find_figures(text: str, lexicon_: FigureLexicon | None = None) -> list[Figur
 
 
 def has_number(text: str, lexicon_: FigureLexicon | None = None) -> bool:
-    """The prefilter: does `text` hold a digit or a number word? (False means no figure.)"""
-    if _DIGIT.search(text):
-        return True
+    """The prefilter: could `text` hold a figure? (False means it holds none.)
+
+    True when it has a number word, or a digit that is not plainly a year after a year opener
+    ("in 2011") or a day beside its month ("16 December", "December 16"). Cheap: a set lookup of
+    its words and a look at the words around each digit run, no tokenizing.
+    """
     lex = lexicon_ or lexicon()
-    return not lex.prefilter_words.isdisjoint(text.lower().replace("-", " ").replace("—", " ").split())
+    if not lex.number_words.isdisjoint(_LETTERS.findall(text.lower())):
+        return True  # every word the parser can read is a run of letters: none is missed
+    return _DIGIT.search(text) is not None and any(
+        not _plain_year_or_day(text, m, lex) for m in _DIGIT_RUN.finditer(text)
+    )
+
+
+def _plain_year_or_day(text: str, m: re.Match, lex: FigureLexicon) -> bool:
+    """The digit run `m` is a year after a year opener or a day beside a capitalised month, standing
+    alone between spaces: the parser reads neither as a figure (see _figure and _is_date)."""
+    run = m.group()
+    start, end = m.start(), m.end()
+    if not run.isdigit() or (start and not text[start - 1].isspace()):
+        return False
+    next_char = text[end] if end < len(text) else " "
+    if not (next_char.isspace() or next_char in ",.;:)"):
+        return False
+    before = text[max(0, start - 30) : start].split()
+    after = text[end : end + 30].split()
+    previous = before[-1] if before else ""
+    following = after[0].strip(",.;:)") if after and next_char.isspace() else ""
+    value = int(run)
+    if len(run) == 4 and 1800 <= value <= 2100:
+        return previous.lower() in lex.year_openers and following.lower() not in lex.figure_followers
+    if 1 <= value <= 31 and len(run) <= 2:
+        month = previous[:-1] if previous.endswith(".") else previous
+        return _month_word(month, lex) or _month_word(following, lex)
+    return False
+
+
+def _month_word(word: str, lex: FigureLexicon) -> bool:
+    return bool(word) and word[0].isupper() and word.lower() in lex.months
 
 
 def _parse(text: str, lex: FigureLexicon) -> list[Figure]:
@@ -635,10 +678,10 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
         return None
     if unit == "years" and _age(toks, unit_index):
         return None
-    if q.year_like and cue is None and after_cue is None:
+    if q.year_like and cue is None:
         previous = toks.low[q.first - 1] if q.first > 0 else ""
-        if unit is None or unit_index != q.last or previous in lex.year_openers:
-            return None
+        if previous in lex.year_openers or after_cue is None and (unit is None or unit_index != q.last):
+            return None  # "in 2011", "since 1991 or so", "the 2012 trial"; but "2000 troops", "2000 or more"
     if unit is None and bare and lex.person_count.search(lowered):
         unit = "people"
     if unit == "tenge" and _per_litre(toks, unit_index + 1, lex, lowered, q):
