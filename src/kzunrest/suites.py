@@ -336,7 +336,9 @@ def fact_suite(table_id: str, table_name: str, codebook: Codebook) -> dict:
                 "people_counts_in_people",
                 "unit",
                 ["people"],
-                f"{', '.join(counts)} figures count people.",
+                f"{', '.join(counts)} figures count people (a warning: a share such as '85 percent of "
+                "the wounded' is a claim worth keeping, but not a count).",
+                severity="warning",
                 row_condition=is_in("category", counts),
             ),
             *[
