@@ -5,9 +5,10 @@ A figure keeps the text's own bounding ("at least 17" is at_least 17..null, "hun
 extractor's decision. The word lists, cue phrases and unit nouns are data (codebook/figures.yaml,
 whose header also records the decisions for ranges, changes and non-figures).
 
-Speed: a sentence without a digit or a number word returns at the prefilter (a digit search and a
-set lookup of its words); in the others the parser tries a quantity only at the tokens that can
-start one, and the mask regexes run only on what can hold them.
+Speed: `has_number` (a set lookup of the sentence's letter runs, then a look at the words around
+each digit run) returns early for sentences with no number word and no digit other than a plain
+year ("in 2011") or day ("16 December"); in the others the parser tries a quantity only at the
+tokens that can start one. benchmarks/bench_figures.py measures both against tokenising.
 """
 
 from __future__ import annotations
