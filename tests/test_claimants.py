@@ -332,3 +332,20 @@ def test_attribute_never_raises_and_keeps_its_contract(sentence, start, width, c
     assert claim.claimant_type in CLAIMANT_TYPES
     assert (claim.claimant is None) == (claim.claimant_type == "unattributed")
     assert attribute(sentence) == attribute(sentence)
+
+
+def test_names_with_inner_prepositions_reduced_relatives_and_long_put_frames():
+    sentence = "The Kazakhstan International Bureau for Human Rights says at least 37 detainees were beaten."
+    assert at(sentence, "at least 37") == Claim("The Kazakhstan International Bureau for Human Rights", "ngo")
+    sentence = "Residents interviewed by journalists believe that dozens died."
+    assert at(sentence, "dozens") == Claim("Residents interviewed by journalists", "activist")
+    sentence = "The authorities put the death toll in Zhanaozen and the nearby village of Shetpe at 17."
+    assert at(sentence, "17") == Claim("The authorities", "official")
+
+
+def test_a_participle_without_a_cue_before_speaks_for_its_clause_subject():
+    sentence = (
+        "Many of the defendants retracted their confessions, saying they had been extracted under torture."
+    )
+    assert at(sentence, "extracted under torture") == Claim("Many of the defendants", "activist")
+    assert at(sentence, "retracted") == Claim(None, "unattributed")

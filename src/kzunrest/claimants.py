@@ -397,8 +397,8 @@ def _cues(s: _Sentence, lex: ClaimantLexicon) -> list[_Cue]:
                 if tuple(low[i : i + len(phrase)]) == phrase:
                     cue = _according(s, i, len(phrase), lex, "according")
                     break
-        if cue is None and t in lex.participles and cues:
-            cue = _participle(s, i, cues[-1])
+        if cue is None and t in lex.participles:
+            cue = _participle(s, i, cues[-1] if cues else None, lex)
         speaker_before = i > 0 and (s.capitalised(i - 1) or low[i - 1] in lex.pronouns)
         is_source = t in lex.sources and i + 1 < s.n and low[i + 1] in lex.source_followers
         if cue is None and is_source and not (speaker_before and t in lex.verbs):
@@ -446,11 +446,25 @@ def _according(s: _Sentence, i: int, length: int, lex: ClaimantLexicon, kind: st
     return _Cue(anchor=i, scope=scope, claimant=(a, b), kind=kind)
 
 
-def _participle(s: _Sentence, i: int, previous: _Cue) -> _Cue | None:
-    """ "..., adding that ...": the claimant of the cue before carries on after the participle."""
+def _participle(s: _Sentence, i: int, previous: _Cue | None, lex: ClaimantLexicon) -> _Cue | None:
+    """ "..., adding that ...": the claimant of the cue before carries on after the participle;
+    with no cue before, the subject of its clause speaks ("The defendants retracted ..., saying")."""
     if i == 0 or s.low[i - 1] not in (",", "and"):
         return None
     segment = s.segment_of(i)
+    if previous is None:
+        a = segment[0] + 1 if s.low[segment[0]] in lex.segment_breaks else segment[0]
+        b = a
+        while (
+            b < i
+            and s.low[b][0].isalnum()
+            and s.low[b] not in lex.auxiliaries
+            and not _has_verb(s, b, b + 1, lex)
+        ):
+            b += 1
+        if b == a or b >= i or not _names_someone(s, a, b, lex):
+            return None
+        return _Cue(anchor=i, scope=(i, segment[1]), claimant=_trim(s, a, b, lex), kind="participle")
     return _Cue(
         anchor=i,
         scope=(i, segment[1]),
@@ -543,6 +557,9 @@ def _ends_clause(s: _Sentence, after: int, end: int, lex: ClaimantLexicon) -> bo
     return s.low[k] == "," and k + 1 < end and (s.low[k + 1] in lex.participles or s.low[k + 1] in lex.citing)
 
 
+_NAME_LINKS = frozenset({"for", "of", "to", "on", "and"})
+
+
 def _np_start(s: _Sentence, b: int, lex: ClaimantLexicon) -> int:
     """Where the claimant phrase ending before token `b` starts (going back over its words)."""
     a = b
@@ -563,6 +580,13 @@ def _np_start(s: _Sentence, b: int, lex: ClaimantLexicon) -> int:
         if t in lex.relatives:
             a -= 1  # "who admitted", "30 of whom said": the relative clause starts here
             break
+        if t in _NAME_LINKS and a - 2 >= 0 and s.capitalised(a) and s.capitalised(a - 2):
+            a -= 1  # "Bureau for Human Rights", "Ministry of Internal Affairs"
+            continue
+        if t == "by" and a - 2 >= 0 and s.low[a - 2].endswith("ed") and not s.capitalised(a - 2):
+            a -= 2  # "residents interviewed by our researchers believe": the head comes before
+            words += 2
+            continue
         if t in lex.np_stops or t in lex.months:
             break
         if t.endswith("ed") and t not in lex.np_ed_words and not s.capitalised(a - 1) and "-" not in t:
