@@ -400,3 +400,15 @@ def test_a_yaml_boolean_in_a_word_list_is_a_clear_error(tmp_path):
     )
     with pytest.raises(ValueError, match="figures.yaml.*False"):
         lexicon(codebook_module.load(folder))
+
+
+def test_range_from_to_after_a_range_verb_is_a_range_not_a_change():
+    assert read("Their sentences range from two to eight years in prison.") == [
+        ("two to eight years", 2, 8, "years", "exact")
+    ]
+    assert [f.role for f in find_figures("The price rose from 60 to 120 tenge.")] == ["from", "to"]
+
+
+def test_labels_for_people_and_detention_sentences_count_people():
+    assert only('he blamed the violence on 20,000 "bandits and terrorists".')[2] == "people"
+    assert only("Of these, 1,070 were placed in pre-trial detention by court order.")[2] == "people"

@@ -93,6 +93,7 @@ class FigureLexicon:
     reference_words: frozenset[str]
     year_openers: frozenset[str]
     open_range_ends: tuple[tuple[str, ...], ...]
+    range_words: frozenset[str]
     one_words: frozenset[str]
     another: tuple[tuple[str, ...], ...]
     another_heads: frozenset[str]
@@ -181,6 +182,7 @@ def lexicon(codebook: Codebook | None = None) -> FigureLexicon:
         reference_words=frozenset(str(w).lower() for w in refuse["reference_words"]),
         year_openers=frozenset(refuse["year_openers"]),
         open_range_ends=tuple(sorted((_words(p) for p in refuse["open_range_ends"]), key=len, reverse=True)),
+        range_words=frozenset(refuse["range_words"]),
         one_words=frozenset(refuse["one_words"]),
         another=tuple(sorted((_words(p) for p in refuse["another_words"]), key=len, reverse=True)),
         another_heads=frozenset(_words(p)[0] for p in refuse["another_words"]),
@@ -636,7 +638,9 @@ def _range(toks: _Tokens, q: _Quantity, lex: FigureLexicon, blocked: set[int]) -
     if j + 1 >= toks.n or toks.low[j] not in ("-", "–", "to", "or"):
         return
     if toks.low[j] == "to" and before == "from":
-        return  # a change, not a range
+        ranged = q.cue_start > 1 and toks.low[q.cue_start - 2] in lex.range_words
+        if not ranged:
+            return  # a change ("rose from 60 to 120"), not a range ("range from two to eight")
     other = _number(toks, j + 1, lex, blocked)
     if other is None or other[0] <= (q.low or 0) or q.year_like:
         return
