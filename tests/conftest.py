@@ -33,6 +33,7 @@ def prefect_harness():
 
     Yields its URL; PREFECT_API_URL is exported too, so `kzunrest run` subprocesses use it.
     """
+    from prefect.context import refresh_global_settings_context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from kzunrest.prefect_env import ephemeral_api, wait_until_healthy
@@ -40,11 +41,13 @@ def prefect_harness():
     with ephemeral_api() as api_url:
         wait_until_healthy(api_url)
         os.environ["PREFECT_API_URL"] = api_url
+        refresh_global_settings_context()  # so Prefect's own threads see it too
         try:
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
                 yield api_url
         finally:
             os.environ.pop("PREFECT_API_URL", None)
+            refresh_global_settings_context()
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ def run(
         # the lock first, so a refused run exits before Prefect starts; the server boots while
         # the imports below run
         with lock.hold(out, wait=wait), ephemeral_api() as api_url:
+            from prefect.context import refresh_global_settings_context
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             from flows.pipeline import pipeline
@@ -71,8 +72,10 @@ def run(
                     summary = pipeline(**params)
                 else:
                     wait_until_healthy(api_url)
-                    # in the environment too: worker processes and Prefect's own threads read it there
+                    # process-wide too, not only in this thread's context: worker processes and
+                    # Prefect's own threads (which forward their logs) would start a server of their own
                     os.environ["PREFECT_API_URL"] = api_url
+                    refresh_global_settings_context()
                     with temporary_settings(updates={PREFECT_API_URL: api_url}):
                         summary = pipeline(**params)
             except ManifestError as exc:
