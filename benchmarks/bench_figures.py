@@ -77,7 +77,7 @@ def run(workdir: Path) -> list[dict]:
 
     return [
         figure("find_figures", best["find_figures"], tokenise, size),
-        figure("figure_prefilter", best["prefilter"], tokenise, "digit search + number-word set lookup"),
+        figure("figure_prefilter", best["prefilter"], tokenise, "has_number (word set, digit runs)"),
         figure(
             "parse_numbered",
             best["parse"],
