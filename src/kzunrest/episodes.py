@@ -97,7 +97,7 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
         # A year outside both episodes dates the sentence when it leads it ("In 2016, police
         # ..."); deeper in, it is usually an aside ("parallels with the 2005 Andijan massacre").
         leading = eid is not None or len(sentence[:start].split()) <= 3
-        votes[eid] += 3 if leading else 1
+        votes[eid] = max(votes[eid], 1) if not leading else votes[eid] + 3
         reasons.append(f"year {year}")
     cued = set()
     for pattern, eid in rules.cues:
