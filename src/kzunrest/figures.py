@@ -720,6 +720,8 @@ def _bounds(low, high, shape: str, qualifier: str) -> tuple[float | None, float 
         return low, high, "vague"
     if shape == "at_least":  # an open range ("between 8 years and life")
         return low, None, "at_least"
+    if qualifier == "exact" and low != high:
+        return low, high, "about"  # a stated range: bounded on both sides, but not one number
     return low, high, qualifier
 
 
