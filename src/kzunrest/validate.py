@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -74,6 +75,7 @@ class Tables:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._frames: dict[str, pd.DataFrame] = {}
+        self._indexes: dict[str, tuple[pd.Index, np.ndarray]] = {}
 
     def frame(self, name: str) -> pd.DataFrame:
         """The table as pandas; dates as datetime64[ns], which GX compares vectorised (objects
@@ -86,13 +88,33 @@ class Tables:
             self._frames[name] = frame
         return self._frames[name]
 
-    def lookup(self, table: str, key: str, value: str) -> dict:
-        """{key: value} over `table`; the first row wins where a key repeats (its own check fails)."""
-        name = f"{table}.{key}.{value}"
-        if name not in self._frames:
-            frame = self.frame(table).drop_duplicates(key)
-            self._frames[name] = dict(zip(frame[key], frame[value], strict=True))
-        return self._frames[name]
+    def rows_of(self, table: str, key: str, values: pd.Series) -> np.ndarray:
+        """The row of `table` whose `key` is each of `values` (-1 where none; the first row
+        where a key repeats, whose own uniqueness check fails). A hash lookup, not a join."""
+        name = f"{table}.{key}"
+        if name not in self._indexes:
+            keys = pd.Index(self.frame(table)[key])
+            first = ~keys.duplicated()
+            self._indexes[name] = (keys[first], np.flatnonzero(first))
+        unique, rows = self._indexes[name]
+        found = unique.get_indexer(values)
+        return np.where(found >= 0, rows[found] if len(rows) else -1, -1)
+
+    def column(self, table: str, name: str, rows: np.ndarray) -> np.ndarray:
+        """`table[name]` at `rows` as a NumPy array: NaN (numbers) or None (others) where rows is -1."""
+        values = self.frame(table)[name].to_numpy()
+        missing = rows < 0
+        if len(values) == 0:
+            return np.full(len(rows), np.nan if values.dtype.kind in "iuf" else None)
+        if values.dtype.kind in "iuf":
+            return np.where(missing, np.nan, values.astype(float)[rows])
+        picked = values.astype(object)[rows]
+        picked[missing] = None
+        return picked
+
+
+def _series(values, frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=bool), index=frame.index)
 
 
 def _doc_id_in_documents(frame: pd.DataFrame, tables: Tables) -> pd.Series:
@@ -100,41 +122,47 @@ def _doc_id_in_documents(frame: pd.DataFrame, tables: Tables) -> pd.Series:
 
 
 def _span_in_document(frame: pd.DataFrame, tables: Tables) -> pd.Series:
-    n_chars = frame["doc_id"].map(tables.lookup("documents", "doc_id", "n_chars")).astype(float)
-    return (frame["char_end"] <= n_chars).fillna(False).astype(bool)
+    n_chars = tables.column("documents", "n_chars", tables.rows_of("documents", "doc_id", frame["doc_id"]))
+    return _series(frame["char_end"].to_numpy(dtype=float, na_value=np.nan) <= n_chars, frame)
 
 
 def _span_text_equals(column: str) -> Callable[[pd.DataFrame, Tables], pd.Series]:
     def check(frame: pd.DataFrame, tables: Tables) -> pd.Series:
-        texts = tables.lookup("documents", "doc_id", "text")
+        texts = tables.column("documents", "text", tables.rows_of("documents", "doc_id", frame["doc_id"]))
         ok = [
-            isinstance(quote, str)
-            and isinstance(texts.get(doc_id), str)
-            and not (math.isnan(start) or math.isnan(end))
-            and texts[doc_id][int(start) : int(end)] == quote
-            for doc_id, start, end, quote in zip(
-                frame["doc_id"],
-                frame["char_start"].astype(float),
-                frame["char_end"].astype(float),
-                frame[column],
+            isinstance(text, str)
+            and isinstance(quote, str)
+            and start == start  # not NaN
+            and end == end
+            and text[int(start) : int(end)] == quote
+            for text, start, end, quote in zip(
+                texts.tolist(),
+                frame["char_start"].to_numpy(dtype=float, na_value=np.nan).tolist(),
+                frame["char_end"].to_numpy(dtype=float, na_value=np.nan).tolist(),
+                frame[column].tolist(),
                 strict=True,
             )
         ]
-        return pd.Series(ok, index=frame.index, dtype=bool)
+        return _series(ok, frame)
 
     return check
 
 
 def _sentence_in_document(frame: pd.DataFrame, tables: Tables) -> pd.Series:
-    sentence_doc = frame["sentence_id"].map(tables.lookup("sentences", "sentence_id", "doc_id"))
-    return (sentence_doc == frame["doc_id"]).fillna(False).astype(bool)
+    rows = tables.rows_of("sentences", "sentence_id", frame["sentence_id"])
+    return _series(
+        tables.column("sentences", "doc_id", rows) == frame["doc_id"].to_numpy(dtype=object), frame
+    )
 
 
 def _span_in_sentence(frame: pd.DataFrame, tables: Tables) -> pd.Series:
-    start = frame["sentence_id"].map(tables.lookup("sentences", "sentence_id", "char_start")).astype(float)
-    end = frame["sentence_id"].map(tables.lookup("sentences", "sentence_id", "char_end")).astype(float)
-    inside = (frame["char_start"] >= start) & (frame["char_end"] <= end)
-    return (inside & _sentence_in_document(frame, tables)).fillna(False).astype(bool)
+    rows = tables.rows_of("sentences", "sentence_id", frame["sentence_id"])
+    start = tables.column("sentences", "char_start", rows)
+    end = tables.column("sentences", "char_end", rows)
+    inside = (frame["char_start"].to_numpy(dtype=float, na_value=np.nan) >= start) & (
+        frame["char_end"].to_numpy(dtype=float, na_value=np.nan) <= end
+    )
+    return _series(inside, frame) & _sentence_in_document(frame, tables)
 
 
 def _n_chars_matches_text(frame: pd.DataFrame, tables: Tables) -> pd.Series:
@@ -143,10 +171,12 @@ def _n_chars_matches_text(frame: pd.DataFrame, tables: Tables) -> pd.Series:
 
 def _doc_id_matches_text_hash(frame: pd.DataFrame, tables: Tables) -> pd.Series:
     ok = []
-    for doc_id, sha, text in zip(frame["doc_id"], frame["sha256"], frame["text"], strict=True):
+    for doc_id, sha, text in zip(
+        frame["doc_id"].tolist(), frame["sha256"].tolist(), frame["text"].tolist(), strict=True
+    ):
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if isinstance(text, str) else None
         ok.append(digest is not None and digest == sha and digest[:16] == doc_id)
-    return pd.Series(ok, index=frame.index, dtype=bool)
+    return _series(ok, frame)
 
 
 @dataclass(frozen=True)
