@@ -46,7 +46,7 @@ def test_hostile_text_arrives_verbatim_as_data(bad_run):
     assert hostile["title"] == "x'); DROP TABLE documents; -- <script>alert(1)</script> ../../etc/passwd"
     assert hostile["outlet"] == "Robert'); DROP TABLE triggers;--"
     assert documents[HOSTILE_NAME]["text"].startswith(HOSTILE_TOKEN)
-    assert "A terminal escape [31mRED [0m  and a bell" in hostile["text"]  # no ESC, no BEL
+    assert "A terminal escape [31mRED [0m and a bell" in hostile["text"]  # no ESC, no BEL
     assert not any(ch < " " and ch != "\n" for ch in hostile["text"])
     with duckdb.connect(str(out / WAREHOUSE), read_only=True) as con:
         tables = {
