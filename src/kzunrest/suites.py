@@ -65,7 +65,7 @@ def any_of(*conditions: dict) -> dict:
 
 def not_null_checks(columns: list[str]) -> list[dict]:
     return [
-        expect(f"{c}_not_null", "expect_column_values_to_not_be_null", f"Every row has a {c}.", column=c)
+        expect(f"{c}_not_null", "expect_column_values_to_not_be_null", f"{c} is set on every row.", column=c)
         for c in columns
     ]
 
