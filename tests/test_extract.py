@@ -44,7 +44,7 @@ def row(rows: dict[str, list[dict]], table: str, category: str) -> dict:
 # ---------------------------------------------------------------- the codebook
 
 
-def test_every_taxonomy_category_has_patterns_and_every_pattern_an_anchor(codebook):
+def test_every_taxonomy_category_has_patterns_and_every_pattern_start_words(codebook):
     rules = patterns.load(codebook)
     coded = {(c.table, c.id): c for c in rules.categories}
     assert set(coded) == set(codebook.categories), "codebook/patterns must cover the taxonomy exactly"
@@ -53,30 +53,32 @@ def test_every_taxonomy_category_has_patterns_and_every_pattern_an_anchor(codebo
         assert category.family == codebook.categories[(table, cid)].family
         for p in category.patterns:
             assert p.rule_id.startswith(f"{table}.{cid}."), p.rule_id
-            assert p.anchors, f"{p.rule_id}: no anchor word found, so it would run on every sentence"
-    assert not rules.always
+            assert p.starts, f"{p.rule_id}: start words unknown, so it would be searched in every sentence"
+    assert not rules.matcher.searched
 
 
 @pytest.mark.parametrize("corpus", ["seeds", "heldout"])
-def test_anchor_prefilter_never_loses_a_match(codebook, extracted, corpus):
-    """Trying only the categories whose anchors occur finds every match the full regexes find."""
+def test_matching_only_at_start_words_never_loses_a_match(codebook, extracted, corpus):
+    """Trying each regex only where its start words stand (in sentences holding its required
+    words) finds every match a full search finds."""
     rules = patterns.load(codebook)
     sentences = pq.read_table(extracted(corpus) / "sentences.parquet").to_pylist()
     assert len(sentences) > 100
     for sentence in sentences:
         lowered = extract.lowercase(sentence["text"])
-        tried = set(rules.candidates(lowered))
-        for i, category in enumerate(rules.categories):
-            if category.regex.search(lowered):
-                assert i in tried, (
-                    f"{category.table}/{category.id} lost by the prefilter: {sentence['text']!r}"
-                )
+        found = {(i, start) for i, start, _ in rules.matcher.find(lowered)}
+        for i, regex in enumerate(rules.matcher.regexes):
+            for m in regex.finditer(lowered):
+                assert (i, m.start()) in found, f"regex {i} lost at {m.group()!r} in {sentence['text']!r}"
 
 
-def test_anchors_are_read_from_the_regex():
-    assert patterns.anchors_of(r"\b(?:(?:open|opened|opening) fire)") in ({"open"}, {"fire"})
-    assert patterns.anchors_of(r"\b(?:in (?:support|solidarity) of)") == {"support", "solidarity"}
-    assert patterns.anchors_of(r"\b(?:\w+ing)") is None  # nothing literal: no anchor, no false promise
+def test_start_and_required_words_are_read_from_the_regex():
+    assert patterns.start_anchors(r"\b(?:(?:open|opened|opening) fire)") == {"open"}
+    assert patterns.start_anchors(r"\b(?:in (?:support|solidarity) of)") == {"in "}  # the whole word "in"
+    assert patterns.start_anchors(r"\b(?:(?:a |the )?court ruled)") == {"a ", "the ", "court "}
+    assert patterns.start_anchors(r"\b(?:\w+ing)") is None  # nothing literal: searched in full
+    assert patterns.required_words(r"\b(?:(?:was|were) (?:tried|charged))") == {"tried", "charged"}
+    assert patterns.required_words(r"\b(?:in (?:support|solidarity) of)") == {"support", "solidarity"}
 
 
 def test_a_malformed_codebook_names_its_file(codebook, tmp_path):

@@ -26,6 +26,7 @@ _CLAUSE_EDGE_RE = re.compile(r"[;:()\[\]–—]")
 _RANGE_BEFORE_RE = re.compile(
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*|(?:until|till|through|by|from|since|between)\s+)$"
 )
+_MONTH_RE = re.compile(r"\b(?:" + "|".join(sorted(dates.MONTHS, key=len, reverse=True)) + r")\b")
 _RANGE_INSIDE_RE = re.compile(r"\d\s*(?:-|–|to|and)\s*\d")
 _RANGE_AFTER_RE = re.compile(r"^\s*(?:-|–|to|and|&)\s*\d")
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:of|at|from|in|for|by|against|to|on|about)\s+(?:the\s+)?$")
@@ -36,6 +37,7 @@ _COORDINATION_RE = re.compile(r"\band\b|[,;]")
 CLAIM_CONTEXT_CHARS = 3000  # text before a sentence that claimants.attribute may read for "she says"
 MAX_FIGURE_DISTANCE = 90  # characters between a figure and the words it counts
 COORDINATION_COST = 40
+EXCLUSION_REACH = 150  # characters: how far before a match an exclusion phrase may begin
 _FRAME_BREAK_RE = re.compile(r"[;:]|\b(?:but|while|whereas|although|though|however)\b")
 _REQUEST_BREAK_RE = re.compile(r"[;:]|,\s+(?:and|but)\b|\b(?:but|while|whereas|although|though|however)\b")
 
@@ -66,12 +68,13 @@ class _Sentence:
         self.record = record
         self.text = record["text"]
         self.lowered = lowercase(self.text)
+        self.matches, self._actors = rules.scan(self.lowered)
         self.rules = rules
         self.doc = doc
         self.index = index
         self._claims: dict[tuple[int, int] | None, object] = {}
-        self._actors: list[tuple[int, int, str, str]] | None = None
         self._breaks: list[int] | None = None
+        self._dates: list[dates.DateMention] | None = None
 
     def breaks(self) -> list[int]:
         if self._breaks is None:
@@ -85,8 +88,11 @@ class _Sentence:
             if end > start:
                 break
             scope = end
-        words = self.text[scope:start].split()[-self.rules.window_words :]
-        return " ".join(w if w.startswith("May") else lowercase(w) for w in words)  # "May" the month
+        before = self.lowered[scope:start]
+        if "may" in before:  # keep "May" the month from reading as the modal "may"
+            words = self.text[scope:start].split()[-self.rules.window_words :]
+            return " ".join(w if w.startswith("May") else lowercase(w) for w in words)
+        return " ".join(before.split()[-self.rules.window_words :])
 
     def claim(self, span: tuple[int, int] | None):
         if span not in self._claims:
@@ -97,21 +103,24 @@ class _Sentence:
             self._claims[span] = claim
         return self._claims[span]
 
+    def day_dates(self) -> list[dates.DateMention]:
+        if self._dates is None:
+            self._dates = day_dates(self.text) if _MONTH_RE.search(self.lowered) else []
+        return self._dates
+
     def actors(self) -> list[tuple[int, int, str, str]]:
         """(start, end, actor id, side) of every actor named in the sentence."""
-        if self._actors is None:
-            found = []
-            for actor_id, (side, regex) in self.rules.actors.items():
-                found.extend((m.start(), m.end(), actor_id, side) for m in regex.finditer(self.lowered))
-            self._actors = sorted(found)
         return self._actors
 
 
-def _negated(sentence: _Sentence, m: re.Match, pattern: Pattern) -> bool:
+def _negated(sentence: _Sentence, start: int, end: int, pattern: Pattern) -> bool:
+    """A negator in the words before the match (same clause) or inside it, unless the pattern spells it."""
     rules = sentence.rules
-    if rules.negators.search(sentence.window(m.start())):
+    if rules.negators.search(sentence.window(start)):
         return True
-    return any(n.group() not in pattern.own_negators for n in rules.negators.finditer(m.group()))
+    return any(
+        n.group() not in pattern.own_negators for n in rules.negators.finditer(sentence.lowered, start, end)
+    )
 
 
 def _framed(sentence: _Sentence, hit_start: int, hit_end: int) -> int | None:
@@ -201,39 +210,43 @@ def _state_voiced(sentence: _Sentence, span: tuple[int, int], need: str) -> bool
     )
 
 
-def first_hit(sentence: _Sentence, category: Category, list_frame: bool) -> Hit | None:
-    """The first match of `category` in the sentence that survives every check, or None."""
+def _overlaps(regex: re.Pattern, lowered: str, start: int, end: int) -> bool:
+    """A match of `regex` overlaps [start, end) (exclusions are phrases: looked for nearby only)."""
+    for x in regex.finditer(lowered, max(0, start - EXCLUSION_REACH)):
+        if x.start() >= end:
+            return False
+        if x.end() > start:
+            return True
+    return False
+
+
+def first_hit(
+    sentence: _Sentence, category: Category, spans: list[tuple[int, int, Pattern]], list_frame: bool
+) -> Hit | None:
+    """The first match of `category` (its `spans`, in order) that survives every check, or None."""
     lowered = sentence.lowered
     if category.requires is not None and not category.requires.search(lowered):
         return None
-    exclusions = None
-    for m in category.regex.finditer(lowered):
-        pattern = category.patterns[int(m.lastgroup[1:])]
+    for start, end, pattern in spans:
         if pattern.requires is not None and not pattern.requires.search(lowered):
             continue
-        if category.exclude is not None:
-            if exclusions is None:
-                exclusions = [x.span() for x in category.exclude.finditer(lowered)]
-            if any(s < m.end() and m.start() < e for s, e in exclusions):
-                continue
-        if category.negatable and pattern.negatable and _negated(sentence, m, pattern):
+        if category.exclude is not None and _overlaps(category.exclude, lowered, start, end):
             continue
-        window = None
-        if category.modal:
-            window = sentence.window(m.start())
-            if sentence.rules.modal[category.table].search(window):
-                continue
-        if category.requested_blocks and (list_frame or _requested(sentence, m.start())):
+        if category.negatable and pattern.negatable and _negated(sentence, start, end, pattern):
+            continue
+        if category.modal and sentence.rules.modal[category.table].search(sentence.window(start)):
+            continue
+        if category.requested_blocks and (list_frame or _requested(sentence, start)):
             continue
         if category.table == "demand" and not (pattern.framed or list_frame):
-            frame_start = _framed(sentence, m.start(), m.end())
+            frame_start = _framed(sentence, start, end)
             if frame_start is None:
                 continue
             if sentence.rules.tables["demand"].outsiders_block and _outsiders_ask(sentence, frame_start):
                 continue
-        if category.source and not _state_voiced(sentence, m.span(), category.source):
+        if category.source and not _state_voiced(sentence, (start, end), category.source):
             continue
-        return Hit(category, pattern, m.start(), m.end())
+        return Hit(category, pattern, start, end)
     return None
 
 
@@ -320,23 +333,10 @@ def event_date(
     than a month after the document was published). Ranges ("16-17 December", "until 5 January")
     are left out: they do not date one event.
     """
-    text = sentence.text
-    best = None
-    for mention in dates.find_dates(text):
-        if mention.day is None:
-            continue
-        if _RANGE_BEFORE_RE.search(text[max(0, mention.start - 12) : mention.start]):
-            continue
-        if _RANGE_AFTER_RE.match(text[mention.end : mention.end + 6]) or _RANGE_INSIDE_RE.search(
-            text, mention.start, mention.end
-        ):
-            continue
-        distance = _distance(span, (mention.start, mention.end))
-        if best is None or distance < best[0]:
-            best = (distance, mention)
-    if best is None:
+    mentions = sentence.day_dates()
+    if not mentions:
         return None
-    mention = best[1]
+    mention = min(mentions, key=lambda m: _distance(span, (m.start, m.end)))
     years = [mention.year] if mention.year else range(window[0].year, window[1].year + 1)
     candidates = []
     for year in years:
@@ -349,6 +349,22 @@ def event_date(
         limit = date.fromordinal(published.toordinal() + 31)
         inside = [d for d in inside if d <= limit] or inside
     return min(inside) if inside else None
+
+
+def day_dates(text: str) -> list[dates.DateMention]:
+    """The dates in `text` that name a day of one event (ranges and end dates left out)."""
+    found = []
+    for mention in dates.find_dates(text):
+        if mention.day is None:
+            continue
+        if _RANGE_BEFORE_RE.search(text[max(0, mention.start - 12) : mention.start]):
+            continue
+        if _RANGE_AFTER_RE.match(text[mention.end : mention.end + 6]) or _RANGE_INSIDE_RE.search(
+            text, mention.start, mention.end
+        ):
+            continue
+        found.append(mention)
+    return found
 
 
 def actor_of(sentence: _Sentence, hit: Hit, sides: tuple[str, ...]) -> str | None:
@@ -458,7 +474,7 @@ class _Document:
                 lead = (claim if claim.claimant_type != "unattributed" else None, framed)
             if ctx["section_break"].search(text) or _is_dateline(text):
                 author = None
-            elif m := ctx["authored"].search(text):
+            elif " by " in text and (m := ctx["authored"].search(text)):
                 author = self._author(m.group("claimant"), i)
             elif author is not None and i not in self.context_claims:
                 self.context_claims[i] = author
@@ -474,6 +490,8 @@ class _Document:
 
 
 def _is_dateline(text: str) -> bool:
+    if len(text) > 40 or not any(ch.isdigit() for ch in text):
+        return False
     found = dates.find_dates(text)
     return len(found) == 1 and found[0].start <= 1 and found[0].end >= len(text.rstrip(". ")) - 1
 
@@ -494,8 +512,8 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
     rules = sentence.rules
     list_frame = sentence.index in sentence.doc.list_frames
     hits = []
-    for i in rules.candidates(sentence.lowered):
-        hit = first_hit(sentence, rules.categories[i], list_frame)
+    for i, spans in sorted(sentence.matches.items()):
+        hit = first_hit(sentence, rules.categories[i], spans, list_frame)
         if hit is not None:
             hits.append(hit)
     if not hits:

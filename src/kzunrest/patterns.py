@@ -1,14 +1,17 @@
 """Compile the coding rules in codebook/ (patterns/*.yaml, lexicon.yaml, actors.yaml, negation.yaml).
 
 A pattern is a lowercase regular expression over one sentence; `{name}` stands for a word class
-of codebook/lexicon.yaml and `{w3}` for "up to three words". Each category's patterns become one
-alternation (a named group per pattern, so a match says which rule fired).
+of codebook/lexicon.yaml and `{w3}` for "up to three words". A match says which rule fired
+(rule_id = table.category.pattern).
 
-Speed: running every category's regex on every sentence is what makes naive matchers slow. For
-each pattern the compiler derives its *anchors*: words (or word beginnings) one of which any
-match must contain, found by reading the parsed regex. A sentence is tokenised once into its set
-of words and only categories with an anchor among them are tried; the anchors come from the
-patterns themselves, so the prefilter never loses a match the regex would make.
+Speed: trying every pattern at every position of every sentence is what makes naive matchers
+slow. For each pattern the compiler reads the parsed regex and derives the words (or word
+beginnings) a match can START with, e.g. {open} for "(?:open|opened|opening) fire". A sentence is
+tokenised once; a pattern is tried only at the words that can start it (`re.match` at that
+offset), and which patterns a word can start is worked out once per distinct word. The start
+words come from the regexes themselves, so this never loses a match the regex would make
+(tests/test_extract.py checks it on every gold sentence). A pattern whose start cannot be read
+(none in the shipped codebook) is searched in full.
 """
 
 from __future__ import annotations
@@ -24,16 +27,16 @@ import yaml
 from kzunrest.codebook import Codebook
 
 TABLES = ("trigger", "demand", "state_response", "outcome")
-_MACRO_RE = re.compile(r"\{([a-z_]+)\}")
-_GAP_RE = re.compile(r"\{w(\d{1,2})\}")
-_GAP = r"(?:[^\s;:.!?]+ ){{0,{n}}}?"  # up to n words (not across clause punctuation)
-WORD_RE = re.compile(r"\w+")
-# Words too common to be worth an anchor (the prefilter would pass nearly every sentence).
+# Words too common to be a useful required word (a sentence nearly always has one).
 _WEAK_ANCHORS = frozenset({
     "the", "and", "for", "were", "was", "have", "has", "had", "with", "that", "this", "from", "into",
     "their", "they", "been", "are", "its", "his", "her", "who", "which", "not", "but", "than", "then",
     "there", "them", "these", "those", "will", "would",
 })  # fmt: skip
+_MACRO_RE = re.compile(r"\{([a-z_]+)\}")
+_GAP_RE = re.compile(r"\{w(\d{1,2})\}")
+_GAP = r"(?:[^\s;:.!?]+ ){{0,{n}}}?"  # up to n words (not across clause punctuation)
+WORD_RE = re.compile(r"\w+")
 
 
 class CodebookError(Exception):
@@ -44,7 +47,8 @@ class CodebookError(Exception):
 class Pattern:
     rule_id: str  # table.category.pattern_id
     source: str  # the pattern as written in the codebook
-    anchors: frozenset[str] | None  # None: no anchor found, the pattern runs on every sentence
+    regex: re.Pattern
+    starts: frozenset[str] | None  # words a match can start with; None: searched in full
     negatable: bool  # negators before the match cancel it
     own_negators: frozenset[str]  # negator words the pattern itself spells out (not a negation)
     figure_optional: bool  # a figure-required category may be coded without one from this pattern
@@ -66,7 +70,6 @@ class Category:
     id: str
     family: str
     definition: str
-    regex: re.Pattern
     patterns: tuple[Pattern, ...]
     exclude: re.Pattern | None  # a match overlapping an exclusion is not this category
     requires: re.Pattern | None  # the sentence must also match this
@@ -88,14 +91,14 @@ class TableRules:
 class Ruleset:
     categories: tuple[Category, ...]
     tables: dict[str, TableRules]
-    anchor_index: dict[str, tuple[tuple[str, int], ...]]  # first 2 letters -> (anchor, category index)
-    always: tuple[int, ...]  # categories with a pattern that has no anchor
+    matcher: Matcher  # every pattern of every category (in category order), then every actor
+    owners: tuple[tuple[int, int], ...]  # matcher index -> (category index, pattern index)
     negators: re.Pattern
     modal: dict[str, re.Pattern]  # table -> modal cues
     requested: re.Pattern
     scope_breaks: re.Pattern
     window_words: int
-    actors: dict[str, tuple[str, re.Pattern]]  # actor id -> (side, regex)
+    actor_ids: tuple[tuple[str, str], ...]  # (actor id, side) of the matcher's regexes after the patterns
     state_speaks: re.Pattern
     state_actor: re.Pattern
     asking_state: re.Pattern  # state actors whose calls are the state's (not companies, media)
@@ -103,15 +106,109 @@ class Ruleset:
     protester: re.Pattern
     context: dict  # codebook/context.yaml, compiled
 
-    def candidates(self, lowered: str) -> list[int]:
-        """Indexes of the categories whose anchors occur in the (lowercased) sentence, in order."""
-        found = set(self.always)
-        index = self.anchor_index
-        for word in set(WORD_RE.findall(lowered)):
-            for anchor, i in index.get(word[:2], ()):
-                if word.startswith(anchor):
-                    found.add(i)
-        return sorted(found)
+    def scan(
+        self, lowered: str
+    ) -> tuple[dict[int, list[tuple[int, int, Pattern]]], list[tuple[int, int, str, str]]]:
+        """One pass over a (lowercased) sentence: its matches per category index, sorted by start,
+        and the actors it names as (start, end, actor id, side), in order."""
+        found: dict[int, list[tuple[int, int, Pattern]]] = {}
+        actors = []
+        n_patterns = len(self.owners)
+        for i, start, end in self.matcher.find(lowered):
+            if i < n_patterns:
+                category, pattern = self.owners[i]
+                found.setdefault(category, []).append(
+                    (start, end, self.categories[category].patterns[pattern])
+                )
+            else:
+                actors.append((start, end, *self.actor_ids[i - n_patterns]))
+        for spans in found.values():
+            spans.sort(key=lambda m: (m[0], m[1], m[2].rule_id))
+        actors.sort()
+        return found, actors
+
+
+class Matcher:
+    """Regexes tried only where they can match: at a word that can start them, and only in a
+    sentence holding one of the words every match of them contains.
+
+    Per sentence: a set lookup per word, then one `re.match` per plausible start.
+    What a word can start or satisfy is worked out once per distinct word and remembered.
+    """
+
+    def __init__(self, regexes: list[re.Pattern]) -> None:
+        self.regexes = regexes
+        starts = [start_anchors(r.pattern) for r in regexes]
+        needs = [required_words(r.pattern) for r in regexes]
+        self.searched = tuple(i for i, found in enumerate(starts) if found is None)
+        self.unconditional = frozenset(i for i, found in enumerate(needs) if found is None)
+        self._start_words, self._start_prefixes = _word_index(starts)
+        self._need_words, self._need_prefixes = _word_index(needs)
+        self._useful: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # word -> (starts, satisfies)
+        self._useless: set[str] = set()  # words seen that start and satisfy nothing
+
+    def _lookup(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(regexes `word` can start, regexes whose required word `word` is), remembered."""
+        found = self._useful.get(word)
+        if found is None:
+            found = (
+                _ids_for(word, self._start_words, self._start_prefixes),
+                _ids_for(word, self._need_words, self._need_prefixes),
+            )
+            if found[0] or found[1]:
+                self._useful[word] = found
+            else:
+                self._useless.add(word)
+        return found
+
+    def starting_with(self, word: str) -> tuple[int, ...]:
+        """Indexes of the regexes that can start at `word`."""
+        return self._lookup(word)[0]
+
+    def find(self, lowered: str) -> list[tuple[int, int, int]]:
+        """(regex index, start, end) of every match in `lowered`: at most one per regex and start word."""
+        useful, useless, lookup = self._useful, self._useless, self._lookup
+        present = set(self.unconditional)
+        starts = []
+        for m in WORD_RE.finditer(lowered):
+            word = m.group()
+            if word in useless:
+                continue
+            can_start, satisfied = useful.get(word) or lookup(word)
+            if satisfied:
+                present.update(satisfied)
+            if can_start:
+                starts.append((m.start(), can_start))
+        found = []
+        regexes = self.regexes
+        for position, can_start in starts:
+            for i in can_start:
+                if i in present:
+                    match = regexes[i].match(lowered, position)
+                    if match is not None:
+                        found.append((i, match.start(), match.end()))
+        for i in self.searched:
+            found.extend((i, match.start(), match.end()) for match in regexes[i].finditer(lowered))
+        return found
+
+
+def _word_index(sets: list[frozenset[str] | None]) -> tuple[dict, dict]:
+    """Whole words ("a ") and word beginnings ("open") of each regex, for `_ids_for`."""
+    words: dict[str, list[int]] = {}
+    prefixes: dict[str, list[tuple[str, int]]] = {}  # first two letters -> (beginning, regex)
+    for i, found in enumerate(sets):
+        for entry in sorted(found or ()):
+            if entry.endswith(" "):
+                words.setdefault(entry[:-1], []).append(i)
+            else:
+                prefixes.setdefault(entry[:2], []).append((entry, i))
+    return words, prefixes
+
+
+def _ids_for(word: str, words: dict, prefixes: dict) -> tuple[int, ...]:
+    ids = set(words.get(word, ()))
+    ids.update(i for prefix, i in prefixes.get(word[:2], ()) if word.startswith(prefix))
+    return tuple(sorted(ids))
 
 
 # ---------------------------------------------------------------- loading
@@ -205,21 +302,78 @@ def _phrase_list(entries, expand: _Expander, where: str) -> re.Pattern | None:
     return _compile(_bounded("|".join(f"(?:{expand(e)})" for e in entries)), where)
 
 
-# ---------------------------------------------------------------- anchors
+# ---------------------------------------------------------------- start words
 
 
-def anchors_of(regex: str) -> frozenset[str] | None:
-    """Word beginnings of which every match of `regex` contains one (as the start of a word), or None."""
+def start_anchors(regex: str) -> frozenset[str] | None:
+    """What every match of `regex` starts with: word beginnings ("open" for opened/opening) or,
+    ending in a space, whole words ("a " for the word "a"); None when the parsed regex does not
+    tell (then it must be searched in full)."""
+    try:
+        parsed = sre_parser.parse(regex)
+    except re.error:
+        return None
+    found = _first_words(list(parsed), "")
+    return frozenset(found) if found else None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _ends_word(op, av) -> bool:
+    """The item matches only non-word characters (a space, a comma, an optional quote)."""
+    c = sre_constants
+    if op is c.LITERAL:
+        return not _is_word_char(chr(av))
+    if op is c.IN:
+        return all(o is c.LITERAL and not _is_word_char(chr(v)) for o, v in av)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        return all(_ends_word(o, v) for o, v in av[2])
+    return False
+
+
+def _first_words(items: list, lead: str) -> set[str] | None:
+    """Start words of a parsed sequence; `lead` holds the word characters already matched."""
+    c = sre_constants
+    for k, (op, av) in enumerate(items):
+        if op is c.LITERAL and _is_word_char(chr(av)):
+            lead += chr(av)
+            continue
+        if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width
+        if lead and _ends_word(op, av):
+            return {lead + " "}  # a whole word
+        if len(lead) >= 2:
+            return {lead}  # a word beginning
+        rest = items[k + 1 :]
+        if op is c.SUBPATTERN:
+            return _first_words(list(av[-1]) + rest, lead)
+        if op is c.BRANCH:
+            found = [_first_words(list(branch) + rest, lead) for branch in av[1]]
+            return set().union(*found) if all(found) else None
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, _high, body = av
+            with_body = _first_words(list(body) + rest, lead)
+            if low >= 1:
+                return with_body
+            without = _first_words(rest, lead)
+            return with_body | without if with_body and without else None
+        return None  # a character class or wildcard: no word to start from
+    return {lead} if lead else None
+
+
+# ---------------------------------------------------------------- required words
+
+
+def required_words(regex: str) -> frozenset[str] | None:
+    """Word beginnings one of which every match of `regex` contains (at the start of a word), or None."""
     try:
         parsed = sre_parser.parse(regex)
     except re.error:
         return None
     found = _sequence_anchors(list(parsed), None)
     return frozenset(found) if found else None
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def _as_anchor(lead: str | None) -> set[str] | None:
@@ -371,7 +525,7 @@ def load(codebook: Codebook) -> Ruleset:
             known = codebook.categories.get((table, cid))
             if known is None:
                 raise CodebookError(f"{here}: not a {table} category of taxonomy.yaml")
-            patterns, alternatives = [], []
+            patterns = []
             for i, pspec in enumerate(cspec.get("patterns") or []):
                 if (
                     not isinstance(pspec, dict)
@@ -379,8 +533,8 @@ def load(codebook: Codebook) -> Ruleset:
                     or not isinstance(pspec.get("regex"), str)
                 ):
                     raise CodebookError(f"{here}: patterns[{i}] needs an id and a regex string")
-                expanded = expand(pspec["regex"])
-                _compile(expanded, f"{here}.{pspec['id']}")
+                expanded = _bounded(expand(pspec["regex"]))
+                regex = _compile(expanded, f"{here}.{pspec['id']}")
                 negatable = bool(
                     pspec.get("negation", cspec.get("negation", table_spec.get("negation", True)))
                 )
@@ -388,7 +542,8 @@ def load(codebook: Codebook) -> Ruleset:
                     Pattern(
                         rule_id=f"{table}.{cid}.{pspec['id']}",
                         source=str(pspec["regex"]),
-                        anchors=anchors_of(_bounded(expanded)),
+                        regex=regex,
+                        starts=start_anchors(expanded),
                         negatable=negatable,
                         own_negators=_words_in(str(pspec["regex"]), negator_words),
                         figure_optional=bool(pspec.get("figure_optional", False)),
@@ -398,7 +553,6 @@ def load(codebook: Codebook) -> Ruleset:
                         ),
                     )
                 )
-                alternatives.append(f"(?P<p{i}>{expanded})")
             if not patterns:
                 raise CodebookError(f"{here}: a category needs at least one pattern")
             categories.append(
@@ -407,7 +561,6 @@ def load(codebook: Codebook) -> Ruleset:
                     id=cid,
                     family=known.family,
                     definition=known.definition,
-                    regex=_compile(_bounded("|".join(alternatives)), here),
                     patterns=tuple(patterns),
                     exclude=_phrase_list(cspec.get("exclude"), expand, f"{here}.exclude"),
                     requires=_phrase_list(cspec.get("requires"), expand, f"{here}.requires"),
@@ -421,19 +574,12 @@ def load(codebook: Codebook) -> Ruleset:
                 )
             )
 
-    index: dict[str, list[tuple[str, int]]] = {}
-    always = []
-    for i, category in enumerate(categories):
-        if any(p.anchors is None for p in category.patterns):
-            always.append(i)
-            continue
-        for anchor in sorted({a for p in category.patterns for a in p.anchors}):
-            index.setdefault(anchor[:2], []).append((anchor, i))
-
-    actors = {}
+    owners = tuple((c, p) for c, category in enumerate(categories) for p in range(len(category.patterns)))
+    actor_ids, actor_regexes = [], []
     for side in ("state", "protesters", "outsiders"):
         for actor_id, entries in (actors_spec.get(side) or {}).items():
-            actors[actor_id] = (side, _phrase_list(entries, expand, f"actors.yaml: {side}.{actor_id}"))
+            actor_ids.append((actor_id, side))
+            actor_regexes.append(_phrase_list(entries, expand, f"actors.yaml: {side}.{actor_id}"))
 
     def side_regex(side: str) -> re.Pattern:
         entries = [e for entries in (actors_spec.get(side) or {}).values() for e in entries]
@@ -442,8 +588,8 @@ def load(codebook: Codebook) -> Ruleset:
     return Ruleset(
         categories=tuple(categories),
         tables=tables,
-        anchor_index={k: tuple(v) for k, v in index.items()},
-        always=tuple(always),
+        matcher=Matcher([categories[c].patterns[p].regex for c, p in owners] + actor_regexes),
+        owners=owners,
         negators=_phrase_list(negation["negators"], expand, "negation.yaml: negators"),
         modal={
             t: _phrase_list(words, expand, f"negation.yaml: modal.{t}")
@@ -452,7 +598,7 @@ def load(codebook: Codebook) -> Ruleset:
         requested=_phrase_list(negation["requested"], expand, "negation.yaml: requested"),
         scope_breaks=_compile(negation["scope_breaks"], "negation.yaml: scope_breaks"),
         window_words=int(negation.get("window_words", 6)),
-        actors=actors,
+        actor_ids=tuple(actor_ids),
         state_speaks=_phrase_list(actors_spec["state_speaks"], expand, "actors.yaml: state_speaks"),
         state_actor=side_regex("state"),
         asking_state=_phrase_list(
