@@ -59,12 +59,15 @@ def assemble_step(
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_step(staging: Path, stage: str) -> None:
-    """Run the expectations/ suites of `stage` on the staging tables and write the quality report;
-    a critical failure raises ValidationFailed, so nothing after it runs and nothing is swapped in."""
+    """Run the expectations/ suites of `stage` on the staging tables and write the quality report
+    (and its warehouse table, once the warehouse exists); a critical failure raises
+    ValidationFailed, so nothing after it runs and nothing is swapped in."""
     from kzunrest import validate
 
     outcome = validate.check(staging, stage)
     get_run_logger().info("\n".join([f"validation ({stage}): passed", *outcome.summary_lines()]))
+    if (staging / warehouse.WAREHOUSE).exists():
+        warehouse.build(staging, [validate.QUALITY])  # the report now covers this stage too
 
 
 @task(name="compare")

@@ -12,12 +12,13 @@ from pathlib import Path
 WAREHOUSE = "warehouse.duckdb"
 
 
-def build(staging: Path) -> list[str]:
-    """Create `staging/warehouse.duckdb` with one table per Parquet file in `staging`."""
+def build(staging: Path, names: list[str] | None = None) -> list[str]:
+    """Load every Parquet file in `staging` (or just `names`) into `staging/warehouse.duckdb`."""
     import duckdb
 
-    names = sorted(p.stem for p in staging.glob("*.parquet"))
+    names = names or sorted(p.stem for p in staging.glob("*.parquet"))
     with duckdb.connect(str(staging / WAREHOUSE)) as con:
+        con.execute("SET enable_progress_bar = false")
         for name in names:
             con.execute(
                 f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_parquet(?)',
