@@ -37,6 +37,7 @@ _COORDINATION_RE = re.compile(r"\band\b|[,;]")
 CLAIM_CONTEXT_CHARS = 3000  # text before a sentence that claimants.attribute may read for "she says"
 MAX_FIGURE_DISTANCE = 90  # characters between a figure and the words it counts
 COORDINATION_COST = 40
+UNITLESS_REACH = 12  # characters between a bare number and the words it counts ("killing at least 15")
 EXCLUSION_REACH = 150  # characters: how far before a match an exclusion phrase may begin
 _FRAME_BREAK_RE = re.compile(r"[;:]|\b(?:but|while|whereas|although|though|however)\b")
 _REQUEST_BREAK_RE = re.compile(r"[;:]|,\s+(?:and|but)\b|\b(?:but|while|whereas|although|though|however)\b")
@@ -183,12 +184,14 @@ def _outsiders_ask(sentence: _Sentence, frame_start: int) -> bool:
 
 
 def _requested(sentence: _Sentence, start: int) -> bool:
-    """A demand verb governs the match ("called for the resignation of ..., the release of ...")."""
+    """A demand verb governs the match ("called for the resignation of ..., the release of ..."),
+    and not the state's own: "Tokayev requested help from the CSTO" is an act of the state."""
     lowered = sentence.lowered
     window = sentence.rules.tables["demand"].frame_window
     for f in sentence.rules.requested.finditer(lowered, 0, start):
         between = lowered[f.end() : start]
-        if len(between.split()) <= window and not _REQUEST_BREAK_RE.search(between):
+        near = len(between.split()) <= window and not _REQUEST_BREAK_RE.search(between)
+        if near and _asker(sentence, f.start()) != "state":
             return True
     return False
 
@@ -259,8 +262,19 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return b[0] - a[1] if a[1] <= b[0] else a[0] - b[1]
 
 
-def _accepts(category: Category, figure) -> bool:
-    return figure.unit in category.figure.units and figure.role != "from"
+def _accepts(category: Category, figure, hit: Hit | None = None) -> bool:
+    """The category counts in the figure's unit; a bare number ("killing at least 15") only
+    right beside the words it counts, and only for categories that say what it counts."""
+    if figure.role == "from":
+        return False  # the old value of a change ("from 60 to 120 tenge")
+    if figure.unit is None:
+        rule = category.figure
+        return bool(
+            rule.unitless
+            and hit
+            and _distance((hit.start, hit.end), (figure.start, figure.end)) <= UNITLESS_REACH
+        )
+    return figure.unit in category.figure.units
 
 
 def _figure_distance(text: str, hit: Hit, figure) -> int | None:
@@ -287,7 +301,7 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
     pairs = []
     for i in takers:
         for k, f in enumerate(figures):
-            if _accepts(hits[i].category, f):
+            if _accepts(hits[i].category, f, hits[i]):
                 distance = _figure_distance(sentence.lowered, hits[i], f)
                 if distance is not None:
                     pairs.append((distance, k, i))
@@ -306,7 +320,7 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
             continue
         for _, i in owners:
             own = given[i][0]
-            if not _accepts(hits[i].category, figure):
+            if not _accepts(hits[i].category, figure, hits[i]):
                 continue
             other_claim = (
                 figure.qualifier in ("up_to", "vague")
@@ -516,6 +530,8 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
         hit = first_hit(sentence, rules.categories[i], spans, list_frame)
         if hit is not None:
             hits.append(hit)
+    coded = {(h.category.table, h.category.id) for h in hits}
+    hits = [h for h in hits if not any((h.category.table, other) in coded for other in h.category.yields_to)]
     if not hits:
         return []
     figures = []
@@ -560,7 +576,7 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
                 "claimant_type": claim.claimant_type,
                 "value_low": None if figure is None else figure.value_low,
                 "value_high": None if figure is None else figure.value_high,
-                "unit": None if figure is None else figure.unit,
+                "unit": None if figure is None else figure.unit or category.figure.unitless,
                 "qualifier": None if figure is None else figure.qualifier,
                 "event_date": event_date(sentence, (hit.start, hit.end), window, published),
                 "rule_id": hit.pattern.rule_id,

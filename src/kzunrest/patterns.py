@@ -61,7 +61,7 @@ class FigureRule:
     units: tuple[str, ...]  # accepted units; a figure without a unit takes the first
     required: bool  # no row without a figure
     many: bool  # one row per figure (outcome counts), else the nearest figure only
-    count_units: frozenset[str]  # which of `units` count persons (for `requires_count`)
+    unitless: str | None  # the unit of a bare number right beside the words ("killing at least 15")
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +78,7 @@ class Category:
     source: str | None  # None | state_actor | state_speaks: who must be voicing it
     figure: FigureRule | None
     requested_blocks: bool  # a match asked for ("demanded the resignation of ...") is not an act
+    yields_to: frozenset[str]  # categories of the same table that, coded in the sentence, replace this one
 
 
 @dataclass(frozen=True)
@@ -485,14 +486,14 @@ def _figure_rule(spec: dict | None, units: tuple[str, ...], where: str) -> Figur
     if not spec:
         return None
     accepted = tuple(spec.get("units") or ())
-    unknown = [u for u in accepted if u not in units]
+    unknown = [u for u in [*accepted, spec.get("unitless")] if u is not None and u not in units]
     if unknown or not accepted:
         raise CodebookError(f"{where}: figure units must be a non-empty list of {units}; got {accepted}")
     return FigureRule(
         units=accepted,
         required=bool(spec.get("required", False)),
         many=bool(spec.get("many", False)),
-        count_units=frozenset(u for u in accepted if u in ("people", "troops")),
+        unitless=spec.get("unitless"),
     )
 
 
@@ -571,6 +572,7 @@ def load(codebook: Codebook) -> Ruleset:
                     requested_blocks=bool(
                         cspec.get("requested_blocks", table_spec.get("requested_blocks", False))
                     ),
+                    yields_to=frozenset(cspec.get("yields_to") or ()),
                 )
             )
 
