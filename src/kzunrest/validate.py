@@ -78,13 +78,17 @@ class Tables:
         self._indexes: dict[str, tuple[pd.Index, np.ndarray]] = {}
 
     def frame(self, name: str) -> pd.DataFrame:
-        """The table as pandas; dates as datetime64[ns], which GX compares vectorised (objects
-        are compared one Python call a row)."""
+        """The table as pandas, in the dtypes GX is fast with: dates as datetime64[ns] (GX compares
+        date objects one Python call a row), strings as NumPy objects (each row filter of an
+        expectation would otherwise copy the Arrow strings: 3/4 of the time on a million rows)."""
         if name not in self._frames:
             table = pq.read_table(self.folder / f"{name}.parquet")
             frame = table.to_pandas(date_as_object=False)
-            for column in (f.name for f in table.schema if pa.types.is_date(f.type)):
-                frame[column] = frame[column].astype("datetime64[ns]")
+            for field in table.schema:
+                if pa.types.is_date(field.type):
+                    frame[field.name] = frame[field.name].astype("datetime64[ns]")
+                elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                    frame[field.name] = frame[field.name].astype(object)
             self._frames[name] = frame
         return self._frames[name]
 
