@@ -144,7 +144,7 @@ def _framed(sentence: _Sentence, hit_start: int, hit_end: int) -> int | None:
 
 
 def _asker(sentence: _Sentence, frame_start: int) -> str | None:
-    """Who asks: "protesters", "state", or None when the text does not say.
+    """Who asks: "protesters", "state", "outsider", or None when the text does not say.
 
     The asker is the last actor named as a subject in the clause of the demand verb; a relative
     clause ("..., who demanded") or a participle ("..., demanding") takes it from the clauses
@@ -157,14 +157,17 @@ def _asker(sentence: _Sentence, frame_start: int) -> str | None:
     for cut in reversed(cuts):
         clause = before[cut:]
         found = []
-        for side, regex in (("protesters", rules.protester), ("state", rules.asking_state)):
+        # at the same place an outsider wins: "the European Parliament" is not the state's parliament
+        for rank, (side, regex) in enumerate(
+            (("protesters", rules.protester), ("state", rules.asking_state), ("outsider", rules.outsider))
+        ):
             found.extend(
-                (m.end(), side)
+                (m.end(), rank, side)
                 for m in regex.finditer(clause)
                 if not _PREPOSITION_BEFORE_RE.search(clause, 0, m.start())
             )
         if found:
-            return max(found)[1]
+            return max(found)[2]
         if not (inherits or _RELATIVE_RE.match(clause)):
             return None
         before = before[:cut]
