@@ -34,8 +34,6 @@ _CLAUSE_CUT_RE = re.compile(r"[,;:(\[]|\s[–—-]+\s")
 _RELATIVE_RE = re.compile(r"\s*(?:who|which|that)\b")
 _PARTICIPLE_RE = re.compile(r"\w+ing\b")
 _COORDINATION_RE = re.compile(r"\band\b|[,;]")
-CLAIM_CONTEXT_CHARS = 3000  # text before a sentence that claimants.attribute may read for "she says"
-MAX_FIGURE_DISTANCE = 90  # characters between a figure and the words it counts
 COORDINATION_COST = 40
 UNITLESS_REACH = 12  # characters between a bare number and the words it counts ("killing at least 15")
 EXCLUSION_REACH = 150  # characters: how far before a match an exclusion phrase may begin
@@ -287,7 +285,7 @@ def _figure_distance(text: str, hit: Hit, figure) -> int | None:
     each figure goes to the words of its own clause.
     """
     distance = _distance((hit.start, hit.end), (figure.start, figure.end))
-    if distance > MAX_FIGURE_DISTANCE:
+    if distance > hit.category.figure.reach:
         return None
     between = text[min(hit.end, figure.end) : max(hit.start, figure.start)]
     return distance + (COORDINATION_COST if _COORDINATION_RE.search(between) else 0)
@@ -297,7 +295,7 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
     """Figures per hit index: each figure-taking category gets its nearest figure; figures left
     over that are other claims for the same count (bounded "up to"/vague, claimed by someone
     else, or introduced as a revision or estimate) join the sentence's first counted category."""
-    takers = [i for i, h in enumerate(hits) if h.category.figure is not None]
+    takers = [i for i, h in enumerate(hits) if h.category.figure is not None and h.pattern.takes_figure]
     given: dict[int, list] = {i: [] for i in takers}
     if not takers or not figures:
         return given
@@ -434,7 +432,7 @@ class _Document:
         """claimants.attribute for sentence `index`, with the text before it as context."""
         record = self.sentences[index]
         start = record["char_start"]
-        context = self.document["text"][max(0, start - CLAIM_CONTEXT_CHARS) : start]
+        context = self.document["text"][:start]
         return self._attribute(record["text"], span, context=context, lexicon_=self._claimant_lexicon)
 
     def figures(self, text: str) -> list:
@@ -611,8 +609,8 @@ def extract_document(document: dict, sentences: list[dict], codebook: Codebook) 
     doc = _Document(document, ordered, rules, codebook)
     tables: dict[str, list[dict]] = {name: [] for name in schema.FACT_TABLES.values()}
     for index, record in enumerate(ordered):
-        if record.get("episode") is None:
-            continue  # facts must belong to an episode
+        if record.get("episode") is None or rules.context["not_facts"].match(record["text"]):
+            continue  # facts must belong to an episode; cross-references state none
         for row in _sentence_rows(_Sentence(record, rules, doc, index), codebook):
             tables[schema.FACT_TABLES[row.pop("table")]].append(row)
     for rows in tables.values():

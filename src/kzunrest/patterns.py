@@ -53,6 +53,7 @@ class Pattern:
     own_negators: frozenset[str]  # negator words the pattern itself spells out (not a negation)
     figure_optional: bool  # a figure-required category may be coded without one from this pattern
     framed: bool  # demand patterns that carry their own frame ("down with ...")
+    takes_figure: bool  # false: a number in this match does not measure the category
     requires: re.Pattern | None
 
 
@@ -62,6 +63,7 @@ class FigureRule:
     required: bool  # no row without a figure
     many: bool  # one row per figure (outcome counts), else the nearest figure only
     unitless: str | None  # the unit of a bare number right beside the words ("killing at least 15")
+    reach: int  # how many characters away from its words a figure may stand
 
 
 @dataclass(frozen=True, eq=False)
@@ -494,6 +496,7 @@ def _figure_rule(spec: dict | None, units: tuple[str, ...], where: str) -> Figur
         required=bool(spec.get("required", False)),
         many=bool(spec.get("many", False)),
         unitless=spec.get("unitless"),
+        reach=int(spec.get("reach", 90)),
     )
 
 
@@ -549,6 +552,7 @@ def load(codebook: Codebook) -> Ruleset:
                         own_negators=_words_in(str(pspec["regex"]), negator_words),
                         figure_optional=bool(pspec.get("figure_optional", False)),
                         framed=bool(pspec.get("framed", False)),
+                        takes_figure=bool(pspec.get("figure", True)),
                         requires=_phrase_list(
                             pspec.get("requires"), expand, f"{here}.{pspec['id']}.requires"
                         ),
@@ -619,6 +623,7 @@ def load(codebook: Codebook) -> Ruleset:
             "state_voice": _compile(context["state_voice"], "context.yaml: state_voice"),
             "outsider_voice": _compile(context["outsider_voice"], "context.yaml: outsider_voice"),
             "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
+            "not_facts": _compile(context["not_facts"], "context.yaml: not_facts"),
         },
     )
 
