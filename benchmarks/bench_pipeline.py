@@ -210,6 +210,7 @@ def run(workdir: Path) -> list[dict]:
                    None, "", f"main process + {LARGE_WORKERS} workers"),
         ]  # fmt: skip
     results = HERE / "results" / "pipeline.json"
+    results.parent.mkdir(exist_ok=True)
     results.write_text(json.dumps({"articles": [SMALL, LARGE], "figures": figures}, indent=2) + "\n")
     return figures
 
@@ -229,13 +230,17 @@ def plain(seeds: Path, out: Path) -> None:
     ]
     assembly = batches.assemble(listing, results, cache.read_index(cache_dir), staging)
     del results
+    version = cache.pipeline_version(codebook.version)
+    if cache.outputs_current(cache_dir, staging, out, version):
+        outputs.discard(staging)
+        return
     validate.check(staging, "tables")
     warehouse.build(staging)
     compare.run(staging, codebook)
     validate.check(staging, "comparison")
     publish.render(staging, codebook)
     outputs.swap_in(staging, out)
-    cache.commit(cache_dir, assembly.index)
+    cache.commit(cache_dir, assembly.index, out, version)
     print("\n".join(assembly.summary(out).lines()))
 
 

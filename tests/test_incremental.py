@@ -27,15 +27,21 @@ N_ARTICLES = 16
 TABLES = ["documents", "sentences", "rejections", *schema.FACT_TABLES.values()]
 
 
-def build(seeds: Path, out: Path, codebook, use_cache: bool = True, batch_size: int = 5) -> batches.Assembly:
+def assemble(seeds: Path, out: Path, codebook, use_cache: bool = True, batch_size: int = 5):
+    """The per-document stage into a new staging folder: (assembly, staging)."""
     cache_dir = cache.cache_dir_for(out) if use_cache else None
     listing = ingest.list_sources(seeds)
     results = [batches.process_batch(b, codebook, cache_dir) for b in batches.split(listing[0], batch_size)]
     staging = outputs.new_staging(out)
     assembly = batches.assemble(listing, results, cache.read_index(cache_dir) if use_cache else {}, staging)
+    return assembly, staging
+
+
+def build(seeds: Path, out: Path, codebook, use_cache: bool = True, batch_size: int = 5) -> batches.Assembly:
+    assembly, staging = assemble(seeds, out, codebook, use_cache, batch_size)
     outputs.swap_in(staging, out)
     if use_cache:
-        cache.commit(cache_dir, assembly.index)
+        cache.commit(cache.cache_dir_for(out), assembly.index, out, cache.pipeline_version(codebook.version))
     return assembly
 
 
@@ -210,3 +216,36 @@ def test_code_version_follows_the_per_document_imports(tmp_path, monkeypatch):
     cache.code_version.cache_clear()
     assert versions[0] == versions[1]  # cli.py does not shape a document's rows
     assert versions[1] != versions[2]  # dates.py does (episodes and extract import it)
+
+
+def test_outputs_are_kept_only_when_nothing_at_all_changed(workspace, codebook):
+    """Same tables, same pipeline version, output folder untouched: the later steps are skipped."""
+    seeds, out = workspace
+    cache_dir, version = cache.cache_dir_for(out), cache.pipeline_version(codebook.version)
+
+    def current() -> bool:
+        assembly, staging = assemble(seeds, out, codebook)
+        try:
+            return cache.outputs_current(cache_dir, staging, out, version)
+        finally:
+            outputs.discard(staging)
+
+    assert current()
+    assert not cache.outputs_current(cache_dir, out, out, "another-version")
+    (out / "dashboard-note.txt").write_text("a file the last run did not write", encoding="utf-8")
+    assert not current()
+    (out / "dashboard-note.txt").unlink()
+    assert current()
+    with (seeds / corpus.file_name(1)).open("a", encoding="utf-8") as fh:
+        fh.write("\nThe strike went on.\n")
+    assert not current()
+
+
+def test_pipeline_version_covers_what_runs_after_the_tables(codebook, tmp_path):
+    other = tmp_path / "codebook"
+    shutil.copytree(codebook_module.DEFAULT_DIR, other)
+    (other / "units.yaml").write_text((other / "units.yaml").read_text(encoding="utf-8") + "\n# x\n", "utf-8")
+    assert cache.pipeline_version(codebook.version) != cache.pipeline_version(
+        codebook_module.load(other).version
+    )
+    assert {"src/kzunrest", "flows", "sql", "expectations"} <= set(cache.DOWNSTREAM_DIRS)

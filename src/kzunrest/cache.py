@@ -13,11 +13,16 @@ rejected) are stored under a key made of everything that decides them:
 So an edit to an article, its manifest entry, the codebook or the extraction code re-extracts
 exactly the documents it can change, and a hit can be trusted to give the same bytes.
 
+When a run assembles tables byte-identical to the last successful run's, with the same code
+and data downstream (`pipeline_version`) and the output folder untouched since, validating,
+comparing and publishing again would rewrite the same outputs: the run keeps them and says so.
+
 The cache lives beside the output folder, in `.<out>.cache/` (for `datasets/`:
 `.datasets.cache/`), so the atomic swap of the output folder never touches it. `index.json`
-there records what the last successful run saw (name -> source hash and key); entries that run
-did not use are pruned after its outputs are swapped in, so a removed document's entry goes and
-a failed run leaves the cache as the last good run used it.
+there records what the last successful run saw (file name -> source hash and entry key; the
+hashes of its tables and of its output folder); entries that run did not use are pruned after
+its outputs are swapped in, so a removed document's entry goes and a failed run leaves the
+cache as the last good run used it.
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ ENTRIES = "entries"
 ROOT_MODULES = ("ingest", "extract")
 LIBRARIES = ("spacy", "charset-normalizer")
 PACKAGE_DIR = Path(__file__).resolve().parent
+# What shapes the outputs after the per-document tables: code, SQL, suites, templates, libraries.
+DOWNSTREAM_DIRS = ("src/kzunrest", "flows", "sql", "expectations")
+DOWNSTREAM_LIBRARIES = ("prefect", "great-expectations", "duckdb", "pyarrow", "jinja2", "vl-convert-python")
+ASSEMBLED_TABLES = ("documents", "sentences", "rejections", *schema.FACT_TABLES.values())
 
 
 def cache_dir_for(out: Path) -> Path:
@@ -170,18 +179,73 @@ def store(cache_dir: Path, key: str, entry: Entry) -> None:
 
 
 def read_index(cache_dir: Path) -> dict[str, dict]:
-    """name -> {"source": source hash, "key": entry key} as the last successful run saw it."""
+    """file name -> {"source": source hash, "key": entry key} as the last successful run saw it."""
+    return _read_state(cache_dir).get("files", {})
+
+
+def _read_state(cache_dir: Path) -> dict:
     try:
-        return json.loads((cache_dir / INDEX).read_text(encoding="utf-8"))
+        state = json.loads((cache_dir / INDEX).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
-def commit(cache_dir: Path, index: dict[str, dict]) -> int:
-    """Record the run that just succeeded and prune entries it did not use; entries removed."""
+def pipeline_version(codebook_version: str) -> str:
+    """Hash of everything downstream of the per-document tables, and of the codebook."""
+    digest = hashlib.sha256(codebook_version.encode())
+    root = PACKAGE_DIR.parents[1]
+    for folder in DOWNSTREAM_DIRS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in DOWNSTREAM_LIBRARIES:
+        digest.update(f"{library}=={metadata.version(library)}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def _table_hashes(folder: Path) -> dict[str, str]:
+    return {
+        name: hashlib.sha256((folder / f"{name}.parquet").read_bytes()).hexdigest()
+        for name in ASSEMBLED_TABLES
+    }
+
+
+def _folder_digest(folder: Path) -> str:
+    """Hash of every file in the folder, names and bytes: changes if anything in it is touched."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def outputs_current(cache_dir: Path, staging: Path, out: Path, version: str) -> bool:
+    """True when the tables just assembled in `staging` are those of the last successful run, the
+    pipeline version is the same and `out` is exactly as that run left it: re-running the later
+    steps would write the same outputs again."""
+    last = _read_state(cache_dir).get("run")
+    return bool(
+        last
+        and out.is_dir()
+        and last.get("pipeline") == version
+        and last.get("tables") == _table_hashes(staging)
+        and last.get("outputs") == _folder_digest(out)
+    )
+
+
+def commit(cache_dir: Path, index: dict[str, dict], out: Path, version: str) -> int:
+    """Record the run whose outputs were just swapped into `out` and prune the entries it did not
+    use; the number of entries removed."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    state = {
+        "files": index,
+        "run": {"pipeline": version, "tables": _table_hashes(out), "outputs": _folder_digest(out)},
+    }
     temporary = cache_dir / f".{INDEX}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    temporary.write_text(json.dumps(index, sort_keys=True, indent=0), encoding="utf-8")
+    temporary.write_text(json.dumps(state, sort_keys=True, indent=0), encoding="utf-8")
     os.replace(temporary, cache_dir / INDEX)
     used = {item["key"] for item in index.values()}
     removed = 0

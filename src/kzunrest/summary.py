@@ -23,13 +23,20 @@ class Changes:
     unchanged: int = 0
     extracted: int = 0
     reused: int = 0  # taken from the per-document cache
+    outputs_kept: bool = False  # the tables came out as last time: the last run's outputs stand
 
     def line(self) -> str:
         files = f"files: {self.new} new, {self.changed} changed, {self.removed} removed"
         files += f", {self.unchanged} unchanged"
         if self.extracted == 0:
-            return f"{files}; nothing extracted: all {self.reused} documents taken from the cache"
-        return f"{files}; extracted {self.extracted}, {self.reused} taken from the cache"
+            files += f"; nothing extracted: all {self.reused} documents taken from the cache"
+        else:
+            files += f"; extracted {self.extracted}, {self.reused} taken from the cache"
+        if self.outputs_kept:
+            files += (
+                "\nnothing else to do: the tables are the last run's, which validated them; its outputs stand"
+            )
+        return files
 
 
 @dataclass
