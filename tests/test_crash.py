@@ -4,7 +4,9 @@ good outputs stay intact and readable, the next run clears what the dead run lef
 The kill points are the KZUNREST_FAULT hooks (src/kzunrest/faults.py, RELIABILITY.md). The
 runs are `kzunrest run` subprocesses against the session's one Prefect API, one after another:
 each killed run is followed by the next killed run, whose start must clear the previous one's
-leftovers, and the chain ends with a run that must succeed and leave nothing behind.
+leftovers, and the chain ends with a run that must succeed and leave nothing behind. The killed
+runs read one seed fewer than the outputs they would replace, so none of them can end early on
+finding its outputs already current: every kill point is reached.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 KZUNREST = Path(sys.executable).parent / "kzunrest"
 
-# In pipeline order; "<step>:before" is also the previous step's "after".
+# In pipeline order; "<step>:before" is also the previous step's "after". These leave the
+# previous outputs in place; the two swap points after them put the killed run's outputs in.
 KILL_POINTS = [
     "ingest:before",
     "assemble:before",
@@ -37,19 +40,17 @@ KILL_POINTS = [
     "compare:before",
     "publish:before",
     "swap:before",
-    "swap:mid-write",
-    "swap:after",
 ]
 
 
-def run(out: Path, fault: str | None = None) -> subprocess.CompletedProcess:
+def run(out: Path, fault: str | None = None, seeds: Path = SEEDS) -> subprocess.CompletedProcess:
     env = (
         {**os.environ, faults.ENV: fault}
         if fault
         else {k: v for k, v in os.environ.items() if k != faults.ENV}
     )
     return subprocess.run(
-        [KZUNREST, "run", "--seeds", str(SEEDS), "--out", str(out)],
+        [KZUNREST, "run", "--seeds", str(seeds), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=900,
@@ -81,20 +82,30 @@ def leftovers(out: Path) -> list[str]:
     )
 
 
+def documents(out: Path) -> int:
+    return pq.read_table(out / "documents.parquet").num_rows
+
+
 @pytest.mark.prefect
 def test_killed_runs_lose_nothing(tmp_path, prefect_harness):
     out = tmp_path / "datasets"
+    fewer = tmp_path / "fewer"  # the seeds but the first article
+    fewer.mkdir()
+    for path in sorted(SEEDS.iterdir())[1:]:
+        (fewer / path.name).write_bytes(path.read_bytes())
     first = run(out)
     assert first.returncode == 0, first.stderr[-3000:]
     good = snapshot(out)
     assert "documents.parquet" in good and "rejections.parquet" in good
     assert leftovers(out) == []
+    n_seeds = documents(out)
 
     killed_before: int | None = None
-    for point in KILL_POINTS:
-        killed = run(out, point)
+
+    def kill_at(point: str, seeds: Path) -> None:
+        nonlocal killed_before
+        killed = run(out, point, seeds)
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-3000:])
-        assert snapshot(out) == good, f"outputs changed after a kill at {point}"
         if killed_before is not None:
             assert (
                 f"cleared a stale lock on {out} left by a run that died (pid {killed_before} "
@@ -105,6 +116,15 @@ def test_killed_runs_lose_nothing(tmp_path, prefect_harness):
         left = leftovers(out)
         assert ".datasets.lock" in left, point
         assert all(n == ".datasets.lock" or n.startswith(f".datasets.staging-{killed_before}-") for n in left)
+
+    for point in KILL_POINTS:
+        kill_at(point, fewer)
+        assert snapshot(out) == good, f"outputs changed after a kill at {point}"
+    kill_at("swap:mid-write", fewer)  # the new outputs are in, whole; the old ones not yet deleted
+    snapshot(out)  # every table reads back
+    assert documents(out) == n_seeds - 1
+    kill_at("swap:after", SEEDS)  # back to all the seeds: the same bytes as the first run
+    assert snapshot(out) == good
 
     last = run(out)
     assert last.returncode == 0, last.stderr[-3000:]
