@@ -95,3 +95,19 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
     accuracy, errors = placement_accuracy(seeds, gold, codebook)
     assert accuracy >= floor, f"accuracy {accuracy:.3f}:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "episode"),
+    [
+        ("Unlike in 2011, the cabinet of Askar Mamin was dismissed.", "january-2022"),
+        ("When the Soviet Union collapsed in 1991, our leaders offered stability.", None),
+        ("By Aigerim Sarsenova, civil-society activist, Almaty", None),
+        (
+            "They drew parallels with the 2005 Andijan massacre during the oil workers' strike.",
+            "zhanaozen-2011",
+        ),
+    ],
+)
+def test_contrast_dating_years_and_bylines(sentence, episode, codebook):
+    assert place(sentence, codebook)[0][1] == episode

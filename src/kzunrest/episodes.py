@@ -20,6 +20,8 @@ from kzunrest.codebook import Codebook
 
 NEITHER = None
 _LIST_ITEM_RE = re.compile(r"^(?:\(?\d{1,2}[.)]|[•·▪‣◦*–—-])\s")
+_CONTRAST_RE = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|than|as)\s+(?:in\s+)?(?:the\s+)?$", re.I)
+_IN_YEAR_RE = re.compile(r"\b(?:in|during|by)\s+(?:the\s+)?(?:early\s+|late\s+|mid-)?$", re.I)
 _DURATION_RE = re.compile(
     r"\b(?:since|until|till|from|before|after|between)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
@@ -30,6 +32,7 @@ class _Rules:
     cues: list[tuple[re.Pattern, str]]  # (phrase regex, episode)
     neither: re.Pattern | None
     event_terms: re.Pattern
+    neither_lines: re.Pattern
     relative_back: list[re.Pattern]
     relative_here: list[re.Pattern]
     windows: dict[str, tuple[date, date]]
@@ -47,6 +50,7 @@ def _rules(codebook: Codebook) -> _Rules:
     event_terms = "|".join(re.escape(t) for t in spec.get("event_terms", []))
     return _Rules(
         cues=cues,
+        neither_lines=re.compile("|".join(f"(?:{p})" for p in spec.get("neither_lines", ["(?!)"]))),
         event_terms=re.compile(rf"(?<!\w)(?:{event_terms})", re.IGNORECASE),
         neither=re.compile("|".join(re.escape(p) for p in neither), re.IGNORECASE) if neither else None,
         relative_back=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("back", [])],
@@ -88,17 +92,6 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
         if eid is not None or m.year:
             votes[eid] += 3 if m.year else 1
             reasons.append(f"date {sentence[m.start : m.end]}")
-    for year, start in dates.find_years_at(sentence):
-        if year in date_years:
-            continue
-        eid = _episode_of_year(year, rules)
-        if eid is None and _DURATION_RE.search(sentence, 0, start):
-            continue  # "ruled until 2019", "since 1991": a span of time, not when it happened
-        # A year outside both episodes dates the sentence when it leads it ("In 2016, police
-        # ..."); deeper in, it is usually an aside ("parallels with the 2005 Andijan massacre").
-        leading = eid is not None or len(sentence[:start].split()) <= 3
-        votes[eid] = max(votes[eid], 1) if not leading else votes[eid] + 3
-        reasons.append(f"year {year}")
     cued = set()
     for pattern, eid in rules.cues:
         m = pattern.search(sentence)
@@ -106,6 +99,19 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             cued.add(eid)
             votes[eid] += 2
             reasons.append(f"cue '{m.group(0)}'")
+    for year, start in dates.find_years_at(sentence):
+        if year in date_years or _CONTRAST_RE.search(sentence, 0, start):
+            continue  # "Unlike in 2011, ...": the year is what the sentence is set against
+        eid = _episode_of_year(year, rules)
+        if eid is None and _DURATION_RE.search(sentence, 0, start):
+            continue  # "ruled until 2019", "since 1991": a span of time, not when it happened
+        # A year outside both episodes dates the sentence when it leads it ("In 2016, police
+        # ..."), or says when ("collapsed in 1991") in a sentence naming neither episode;
+        # otherwise it is an aside ("parallels with the 2005 Andijan massacre").
+        dating = eid is not None or len(sentence[:start].split()) <= 3
+        dating = dating or (not cued and bool(_IN_YEAR_RE.search(sentence, 0, start)))
+        votes[eid] = votes[eid] + 3 if dating else max(votes[eid], 1)
+        reasons.append(f"year {year}")
     if rules.neither is not None:
         m = rules.neither.search(sentence)
         if m:
@@ -141,6 +147,7 @@ def place_sentences(
     reference = published
     section = 0
     own: list[tuple[str | None, str] | None] = []
+    weak: dict[int, tuple[str | None, str]] = {}  # weak own evidence, used when context is silent
     sections: list[int] = []
     paragraph_starts: list[bool] = []
     previous_end = None
@@ -155,6 +162,9 @@ def place_sentences(
         if dateline is not None:
             own.append((NEITHER, "dateline"))
             continue
+        if rules.neither_lines.match(sentence):
+            own.append((NEITHER, "byline or credit"))
+            continue
         votes, reasons = _votes(sentence, reference, rules)
         if not votes:
             own.append(None)
@@ -162,14 +172,17 @@ def place_sentences(
         ranked = votes.most_common()
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             own.append(None)  # a tie: let the context decide
-        elif ranked[0] == (NEITHER, 1):
-            own.append(None)  # only an aside about another year: let the context decide
+        elif ranked[0][1] <= 1:  # only a date without its year, or an aside about another year
+            own.append(None)
+            if ranked[0][0] is not NEITHER:  # an aside about another year never decides
+                weak[len(own) - 1] = (ranked[0][0], "; ".join(reasons) + " (weak; no context)")
         else:
             own.append((ranked[0][0], "; ".join(reasons)))
 
     by_section: dict[int, Counter] = {}
     whole = Counter()
-    for decided, sec in zip(own, sections, strict=True):
+    for i, (decided, sec) in enumerate(zip(own, sections, strict=True)):
+        decided = decided or weak.get(i)
         if decided is not None and decided[0] is not NEITHER:
             by_section.setdefault(sec, Counter())[decided[0]] += 1
             whole[decided[0]] += 1
@@ -188,6 +201,8 @@ def place_sentences(
         in_list = list_item and context is not None and context[1] == "list"
         if decided is not None:
             placed.append(decided)
+        elif i in weak and (context is None or context[0] is NEITHER):
+            placed.append(weak[i])
         elif not in_list and not rules.event_terms.search(sentence):
             placed.append((NEITHER, "no event named"))
         elif context is not None and (context[0] is not NEITHER or in_list):
