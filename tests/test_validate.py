@@ -17,11 +17,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from kzunrest import schema, suites, validate
+from kzunrest import compare, schema, suites, validate, warehouse
 from kzunrest.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,7 +218,9 @@ def file_hashes(folder: Path) -> dict[str, str]:
 
 def test_committed_suites_are_what_the_generator_writes(codebook):
     generated = suites.build(codebook)
-    assert sorted(generated) == sorted([*schema.TABLES])
+    comparisons = [c.output for c in compare.load()]
+    assert sorted(generated) == sorted([*schema.TABLES, *comparisons])
+    assert sorted(p.stem for p in suites.SUITES_DIR.glob("*.json")) == sorted(generated)
     for name, suite in generated.items():
         committed = (suites.SUITES_DIR / f"{name}.json").read_text(encoding="utf-8")
         assert committed == suites.dumps(suite), (
@@ -281,10 +284,10 @@ def test_valid_dataset_passes_every_suite_without_network(rows, tmp_path, monkey
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     folder = write_dataset(tmp_path / "out", rows)
-    outcome = validate.validate(folder)
+    outcome = validate.validate(folder, "tables")
     assert outcome.failures == [] and outcome.warnings == []
     assert outcome.suites == sorted(schema.TABLES)
-    expected = sum(len(s["expectations"]) for s in validate.load_suites().values())
+    expected = sum(len(s["expectations"]) for s in validate.load_suites(stage="tables").values())
     assert len(outcome.checks) == expected
     assert attempts == []
 
@@ -408,8 +411,135 @@ def test_missing_table_and_table_without_suite(rows, tmp_path):
     assert {(c.suite, c.expectation) for c in outcome.failures} == {
         ("outcomes", "table_present"),
         ("extras", "suite_present"),
+        ("compare_extras", "suite_present"),  # a comparison table is no exception
     }
-    assert [(c.suite, c.expectation) for c in outcome.warnings] == [("compare_extras", "suite_present")]
+    assert outcome.warnings == []
+
+
+# ---------------------------------------------------------------- the comparison tables
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory, codebook) -> Path:
+    """The small dataset with its comparison tables, made by the real SQL."""
+    folder = write_dataset(tmp_path_factory.mktemp("compared") / "out", copy.deepcopy(DATASET))
+    warehouse.build(folder)
+    compare.run(folder, codebook)
+    return folder
+
+
+def test_comparison_tables_pass_their_generated_suites(compared):
+    outcome = validate.validate(compared, "comparison")
+    assert outcome.failures == [] and outcome.warnings == []
+    assert outcome.suites == sorted(c.output for c in compare.load())
+    expected = sum(len(s["expectations"]) for s in validate.load_suites(stage="comparison").values())
+    assert len(outcome.checks) == expected
+
+
+def test_comparison_suites_follow_the_sql_headers_and_the_codebook(codebook):
+    built = suites.build(codebook)
+    for comparison in compare.load():
+        head = built[comparison.output]["expectations"][0]
+        assert head["kwargs"]["column_list"] == comparison.columns, comparison.path.name
+    kwargs = {e["meta"]["name"]: e["kwargs"] for e in built["compare_demands"]["expectations"]}
+    demands = codebook.table_categories("demand")
+    assert kwargs["family_and_category_in_taxonomy"]["value_pairs_set"] == sorted(
+        [c.family, c.id] for c in demands
+    )
+    assert kwargs["one_row_per_category_and_episode"]["value"] == len(demands) * len(codebook.episodes)
+    figures = {e["meta"]["name"]: e["kwargs"] for e in built["compare_figures"]["expectations"]}
+    assert figures["unit_in_codebook"]["value_set"] == list(codebook.units)
+
+
+def test_a_comparison_without_a_suite_builder_stops_the_generator(codebook, tmp_path):
+    shutil.copytree(compare.SQL_DIR, tmp_path / "sql")
+    (tmp_path / "sql" / "lonely.sql").write_text("-- lonely\nSELECT 1 AS one\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lonely.sql"):
+        suites.comparison_suites(codebook, tmp_path / "sql")
+
+
+def _edit(row: int, **fields):
+    def tamper(rows):
+        rows[row].update(fields)
+        return rows
+
+    return tamper
+
+
+def _first_where(column: str, test, **fields):
+    def tamper(rows):
+        next(r for r in rows if test(r[column])).update(fields)
+        return rows
+
+    return tamper
+
+
+COMPARE_TAMPERS = {
+    "category row missing": ("compare_triggers", lambda rows: rows[1:], "one_row_per_category_and_episode"),
+    "category row twice": (
+        "compare_outcomes",
+        lambda rows: [rows[0], *rows[:-1]],
+        "category_and_episode_unique",
+    ),
+    "category not the family's": (
+        "compare_demands",
+        _edit(0, category="massacre"),
+        "family_and_category_in_taxonomy",
+    ),
+    "more documents than rows": (
+        "compare_state_responses",
+        _edit(0, n_documents=5, n_rows=1),
+        "n_documents_not_above_n_rows",
+    ),
+    "lowest above highest": (
+        "compare_figures",
+        _edit(0, lowest_claimed=100.0, highest_claimed=16.0),
+        "lowest_claimed_not_above_highest_claimed",
+    ),
+    "highest below the official": (
+        "compare_figures",
+        _first_where("ratio_highest_to_official", lambda v: v is not None, ratio_highest_to_official=0.5),
+        "ratio_highest_to_official_at_least_1",
+    ),
+    "unit not in the codebook": ("compare_figures", _edit(0, unit="furlongs"), "unit_in_codebook"),
+    "episode not in the taxonomy": (
+        "compare_episode_overview",
+        _edit(0, episode="aktobe-2016"),
+        "episode_in_taxonomy",
+    ),
+    "negative count": ("compare_episode_overview", _edit(0, n_triggers=-1), "n_triggers_non_negative"),
+    "family repeated": ("compare_escalation", lambda rows: rows + rows[:1], "family_once_per_episode"),
+    "presence not a presence": (
+        "compare_shared_and_distinct",
+        _edit(0, presence="sometimes"),
+        "presence_in_set",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(COMPARE_TAMPERS))
+def test_each_tampered_comparison_fails_naming_its_expectation(kind, compared, tmp_path):
+    table, tamper, expectation = COMPARE_TAMPERS[kind]
+    folder = tmp_path / "out"
+    shutil.copytree(compared, folder)
+    written = pq.read_table(folder / f"{table}.parquet")
+    tampered = tamper(written.to_pylist())
+    schema.write_table(pa.Table.from_pylist(tampered, schema=written.schema), folder / f"{table}.parquet")
+    outcome = validate.validate(folder, "comparison", tables=[table])
+    failures = failed(outcome)
+    assert (table, expectation) in failures, f"{kind}: failed {sorted(failures)}"
+    assert failures[(table, expectation)].severity == "critical"
+
+
+def test_a_comparison_missing_a_column_fails_on_its_columns(compared, tmp_path):
+    folder = tmp_path / "out"
+    shutil.copytree(compared, folder)
+    written = pq.read_table(folder / "compare_figures.parquet")
+    schema.write_table(
+        written.drop_columns(["ratio_highest_to_official"]), folder / "compare_figures.parquet"
+    )
+    outcome = validate.validate(folder, "comparison", tables=["compare_figures"])
+    assert ("compare_figures", "columns_match_schema") in failed(outcome)
 
 
 # ---------------------------------------------------------------- failure report and quality files
@@ -419,7 +549,7 @@ def test_check_raises_with_table_expectation_count_and_example(rows, tmp_path):
     rows["outcomes"][0]["quote"] = "At least 61 people were killed"
     folder = write_dataset(tmp_path / "out", rows)
     with pytest.raises(validate.ValidationFailed) as raised:
-        validate.check(folder)
+        validate.check(folder, "tables")
     report = str(raised.value)
     assert "outcomes.parquet: quote_matches_span" in report
     assert "1 of 2 rows" in report
@@ -435,7 +565,7 @@ def test_check_raises_with_table_expectation_count_and_example(rows, tmp_path):
 
 def test_quality_report_is_offline_complete_and_byte_stable(rows, tmp_path):
     folder = write_dataset(tmp_path / "a", rows)
-    outcome = validate.check(folder)
+    outcome = validate.check(folder, "tables")
     validate.write_report(outcome, write_dataset(tmp_path / "b", rows))
     for name in ("quality.parquet", "quality.json", "quality/index.html"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

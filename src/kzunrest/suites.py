@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from kzunrest import codebook as codebook_module
-from kzunrest import schema
+from kzunrest import compare, schema
 from kzunrest.codebook import Codebook
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -90,13 +90,22 @@ def in_set(name: str, column: str, values: list[str], description: str, **kwargs
     )
 
 
-def suite(name: str, table_schema, checked_columns: list[str], expectations: list[dict], what: str) -> dict:
-    columns = [*table_schema.names, *checked_columns]
+def suite(
+    name: str,
+    table_schema,
+    checked_columns: list[str],
+    expectations: list[dict],
+    what: str,
+    columns_from: str = "kzunrest.schema",
+) -> dict:
+    """A suite whose first expectation is the table's columns: `table_schema` is a pyarrow schema
+    or a list of names, documented in `columns_from`."""
+    names = table_schema if isinstance(table_schema, list) else table_schema.names
     head = expect(
         "columns_match_schema",
         "expect_table_columns_to_match_ordered_list",
-        "The table has the columns of kzunrest.schema, in order (then the checked columns).",
-        column_list=columns,
+        f"The table has the columns of {columns_from}, in order (then the checked columns).",
+        column_list=[*names, *checked_columns],
     )
     names = [e["meta"]["name"] for e in [head, *expectations]]
     duplicated = sorted({n for n in names if names.count(n) > 1})
@@ -389,10 +398,278 @@ def rejections_suite() -> dict:
     )
 
 
+# ---------------------------------------------------------------- comparison tables
+#
+# Their columns come from the header of their SQL file (compare.Comparison.columns): the header is
+# what the SQL's author writes and a user reads, it is there without a run, and tests/test_compare.py
+# holds each written Parquet file to it. Few expectations per table: GX costs ~60 ms each.
+
+
+def at_least(name: str, column: str, minimum: int, description: str) -> dict:
+    return expect(name, "expect_column_values_to_be_between", description, column=column, min_value=minimum)
+
+
+def not_above(column: str, ceiling: str, description: str) -> dict:
+    """`column` <= `ceiling` on every row where both are set."""
+    return expect(
+        f"{column}_not_above_{ceiling}",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        description,
+        column_A=ceiling,
+        column_B=column,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    )
+
+
+def one_row_per(name: str, columns: list[str], n_rows: int, description: str) -> list[dict]:
+    """`columns` unique together and exactly `n_rows` rows: with each column's value set checked,
+    every combination of the codebook's values appears once."""
+    unique = (
+        expect(f"{name}_unique", "expect_column_values_to_be_unique", f"{name} is unique.", column=columns[0])
+        if len(columns) == 1
+        else expect(
+            f"{name}_unique",
+            "expect_compound_columns_to_be_unique",
+            f"No two rows share {', '.join(columns)}.",
+            column_list=columns,
+        )
+    )
+    return [
+        unique,
+        expect(f"one_row_per_{name}", "expect_table_row_count_to_equal", description, value=n_rows),
+    ]
+
+
+def family_and_category(codebook: Codebook, table_ids: list[str], category_column: str) -> dict:
+    pairs = sorted((c.family, c.id) for t in table_ids for c in codebook.table_categories(t))
+    return expect(
+        f"family_and_{category_column}_in_taxonomy",
+        "expect_column_pair_values_to_be_in_set",
+        f"(family, {category_column}) is a category of the codebook with its family "
+        f"({', '.join(schema.FACT_TABLES[t] for t in table_ids)}); neither is null.",
+        column_A="family",
+        column_B=category_column,
+        value_pairs_set=[list(p) for p in pairs],
+        ignore_row_if="neither",
+    )
+
+
+def compare_suite(comparison: compare.Comparison, expectations: list[dict], what: str) -> dict:
+    return suite(
+        comparison.output,
+        comparison.columns,
+        [],
+        expectations,
+        what,
+        columns_from=f"the header of sql/compare/{comparison.path.name}",
+    )
+
+
+def compare_categories_suite(comparison: compare.Comparison, table_id: str, codebook: Codebook) -> dict:
+    """compare_triggers, compare_demands, ...: one row per codebook category × episode."""
+    episodes = sorted(codebook.episodes)
+    n_categories = len(codebook.table_categories(table_id))
+    return compare_suite(
+        comparison,
+        [
+            *not_null_checks(["episode"]),
+            family_and_category(codebook, [table_id], "category"),
+            in_set("episode_in_taxonomy", "episode", episodes, "episode is a taxonomy episode id."),
+            *one_row_per(
+                "category_and_episode",
+                ["category", "episode"],
+                n_categories * len(episodes),
+                f"{n_categories} categories × {len(episodes)} episodes: every category of the codebook "
+                "appears once per episode, found or not.",
+            ),
+            at_least("n_outlets_non_negative", "n_outlets", 0, "n_outlets >= 0."),
+            not_above("n_outlets", "n_documents", "A document has at most one outlet."),
+            not_above("n_documents", "n_rows", "Each supporting document gives at least one row."),
+        ],
+        f"{comparison.output}: one row per {table_id} category of the codebook × episode.",
+    )
+
+
+def compare_figures_suite(comparison: compare.Comparison, codebook: Codebook) -> dict:
+    return compare_suite(
+        comparison,
+        [
+            *unique_key("record_id"),
+            *not_null_checks(["fact_table", "measure", "episode"]),
+            in_set(
+                "fact_table_is_a_fact_table",
+                "fact_table",
+                list(schema.FACT_TABLES.values()),
+                "fact_table names one of the four fact tables.",
+            ),
+            *[
+                in_set(
+                    f"measure_in_taxonomy_{name}",
+                    "measure",
+                    sorted(c.id for c in codebook.table_categories(table_id)),
+                    f"A claim in {name} measures a {table_id} category of the taxonomy.",
+                    row_condition=equals("fact_table", name),
+                )
+                for table_id, name in schema.FACT_TABLES.items()
+            ],
+            in_set(
+                "episode_in_taxonomy",
+                "episode",
+                sorted(codebook.episodes),
+                "episode is a taxonomy episode id.",
+            ),
+            in_set("unit_in_codebook", "unit", list(codebook.units), "unit is one of codebook/units.yaml."),
+            in_set(
+                "qualifier_in_taxonomy",
+                "qualifier",
+                list(codebook.qualifiers),
+                "qualifier is a taxonomy qualifier.",
+            ),
+            in_set(
+                "claimant_type_in_taxonomy",
+                "claimant_type",
+                list(codebook.claimant_types),
+                "claimant_type is a taxonomy claimant type (or null).",
+            ),
+            at_least("n_official_claims_non_negative", "n_official_claims", 0, "n_official_claims >= 0."),
+            not_above("n_official_claims", "n_claims", "Official claims are some of the measure's claims."),
+            not_above("lowest_claimed", "highest_claimed", "lowest_claimed <= highest_claimed."),
+            at_least(
+                "ratio_highest_to_official_at_least_1",
+                "ratio_highest_to_official",
+                1,
+                "highest_claimed / official_highest >= 1 when set: the highest over all claims "
+                "includes the official ones.",
+            ),
+        ],
+        "compare_figures: one row per fact row carrying a figure, beside its measure's spread of claims.",
+    )
+
+
+def compare_escalation_suite(comparison: compare.Comparison, codebook: Codebook) -> dict:
+    return compare_suite(
+        comparison,
+        [
+            *not_null_checks(["episode", "appearance_rank"]),
+            in_set(
+                "episode_in_taxonomy",
+                "episode",
+                sorted(codebook.episodes),
+                "episode is a taxonomy episode id.",
+            ),
+            family_and_category(codebook, ["demand"], "first_category"),
+            expect(
+                "family_once_per_episode",
+                "expect_compound_columns_to_be_unique",
+                "A family appears once in an episode's sequence.",
+                column_list=["episode", "family"],
+            ),
+            expect(
+                "rank_once_per_episode",
+                "expect_compound_columns_to_be_unique",
+                "No two families of an episode share a rank.",
+                column_list=["episode", "appearance_rank"],
+            ),
+            at_least("appearance_rank_from_1", "appearance_rank", 1, "appearance_rank counts from 1."),
+            at_least("n_documents_positive", "n_documents", 1, "A family in the sequence is attested."),
+            not_above("n_documents", "n_rows", "Each supporting document gives at least one row."),
+        ],
+        "compare_escalation: one row per demand family found in an episode, in order of appearance.",
+    )
+
+
+def compare_episode_overview_suite(comparison: compare.Comparison, codebook: Codebook) -> dict:
+    episodes = sorted(codebook.episodes)
+    counts = ["n_triggers", "n_demands", "n_state_responses", "n_outcomes", "n_outlets"]
+    return compare_suite(
+        comparison,
+        [
+            *not_null_checks(["episode"]),
+            in_set("episode_in_taxonomy", "episode", episodes, "episode is a taxonomy episode id."),
+            *one_row_per("episode", ["episode"], len(episodes), "One row per episode of the codebook."),
+            *[at_least(f"{c}_non_negative", c, 0, f"{c} >= 0.") for c in counts],
+            not_above("n_outlets", "n_documents", "A document has at most one outlet."),
+            not_above("n_documents", "n_sentences", "A counted document has a sentence in the episode."),
+        ],
+        "compare_episode_overview: one row per episode of the codebook, with what the corpus holds on it.",
+    )
+
+
+def compare_shared_and_distinct_suite(comparison: compare.Comparison, codebook: Codebook) -> dict:
+    table_ids = list(schema.FACT_TABLES)
+    table_and_category = sorted(
+        (schema.FACT_TABLES[t], c.id) for t in table_ids for c in codebook.table_categories(t)
+    )
+    return compare_suite(
+        comparison,
+        [
+            *not_null_checks(["presence"]),
+            expect(
+                "fact_table_and_category_in_taxonomy",
+                "expect_column_pair_values_to_be_in_set",
+                "(fact_table, category) is a category of the codebook in its table; neither is null.",
+                column_A="fact_table",
+                column_B="category",
+                value_pairs_set=[list(p) for p in table_and_category],
+                ignore_row_if="neither",
+            ),
+            family_and_category(codebook, table_ids, "category"),
+            *one_row_per(
+                "fact_table_and_category",
+                ["fact_table", "category"],
+                len(table_and_category),
+                "Every category of the codebook appears once, found or not.",
+            ),
+            in_set(
+                "presence_in_set",
+                "presence",
+                ["both", "only_2011", "only_2022", "neither"],
+                "presence is both, only_2011, only_2022 or neither.",
+            ),
+            *[
+                at_least(
+                    f"n_documents_{year}_non_negative", f"n_documents_{year}", 0, f"n_documents_{year} >= 0."
+                )
+                for year in ("2011", "2022")
+            ],
+            *[
+                not_above(f"n_documents_{year}", f"n_rows_{year}", "Each supporting document gives a row.")
+                for year in ("2011", "2022")
+            ],
+        ],
+        "compare_shared_and_distinct: one row per category of the codebook, with the episodes it is in.",
+    )
+
+
+def comparison_suites(codebook: Codebook, sql_dir: Path = compare.SQL_DIR) -> list[dict]:
+    """A suite per comparison SQL file; a file this module has no builder for raises, so a new
+    comparison cannot ship without its suite."""
+    category_tables = {f"compare_{name}": t for t, name in schema.FACT_TABLES.items()}
+    builders = {
+        "compare_figures": compare_figures_suite,
+        "compare_escalation": compare_escalation_suite,
+        "compare_episode_overview": compare_episode_overview_suite,
+        "compare_shared_and_distinct": compare_shared_and_distinct_suite,
+    }
+    built = []
+    for comparison in compare.load(sql_dir):
+        if comparison.output in category_tables:
+            built.append(compare_categories_suite(comparison, category_tables[comparison.output], codebook))
+        elif comparison.output in builders:
+            built.append(builders[comparison.output](comparison, codebook))
+        else:
+            raise ValueError(
+                f"{comparison.path}: no suite builder for {comparison.output} in kzunrest.suites"
+            )
+    return built
+
+
 def build(codebook: Codebook) -> dict[str, dict]:
     """Every generated suite by name (= table name)."""
     suites = [documents_suite(), sentences_suite(codebook), rejections_suite()]
     suites += [fact_suite(t, name, codebook) for t, name in schema.FACT_TABLES.items()]
+    suites += comparison_suites(codebook)
     return {s["name"]: s for s in sorted(suites, key=lambda s: s["name"])}
 
 
@@ -401,7 +678,7 @@ def dumps(suite_json: dict) -> str:
 
 
 def write(directory: Path = SUITES_DIR, codebook: Codebook | None = None) -> list[Path]:
-    """Write the generated suites; suites written by hand (e.g. compare_*.json) are left alone."""
+    """Write the generated suites; a suite written by hand (not in `build`) is left alone."""
     codebook = codebook or codebook_module.load()
     directory.mkdir(parents=True, exist_ok=True)
     written = []

@@ -488,10 +488,8 @@ def validate(
     problems: list[Check] = []
     for name in sorted(set(suites) | set(present)):
         if name not in suites:
-            # A warning for comparison tables until their suites exist (they are new), else critical.
-            severity = "warning" if name.startswith(COMPARISON_PREFIX) else "critical"
             description = f"{name}.parquet has no suite: add {suites_dir}/{name}.json"
-            problems.append(_table_check(name, "suite_present", description, severity))
+            problems.append(_table_check(name, "suite_present", description))
         elif name not in present:
             problems.append(_table_check(name, "table_present", f"{folder / name}.parquet is missing"))
         else:
