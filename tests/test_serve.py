@@ -43,19 +43,25 @@ def _free_port() -> int:
 
 
 def _call(url: str, body: dict | None = None, method: str | None = None) -> dict | list | None:
+    """One API call: its JSON, or None for 404 or no answer. A 503 (SQLite busy under load:
+    nothing was written) is retried."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
         url, data=data, method=method, headers={"Content-Type": "application/json"}
     )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
+    for attempt in range(10):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            if exc.code != 503 or attempt == 9:
+                raise
+        except OSError:
             return None
-        raise
-    except OSError:
-        return None
+        time.sleep(2)
+    return None
 
 
 class Processes:
