@@ -133,7 +133,7 @@ class Ruleset:
 
 class Matcher:
     """Regexes tried only where they can match: at a word that can start them, and only in a
-    sentence holding one of the words every match of them contains.
+    sentence holding, for each word set the regex requires, one of its words.
 
     Per sentence: a set lookup per word, then one `re.match` per plausible start.
     What a word can start or satisfy is worked out once per distinct word and remembered.
@@ -144,9 +144,12 @@ class Matcher:
         starts = [start_anchors(r.pattern) for r in regexes]
         needs = [required_words(r.pattern) for r in regexes]
         self.searched = tuple(i for i, found in enumerate(starts) if found is None)
-        self.unconditional = frozenset(i for i, found in enumerate(needs) if found is None)
         self._start_words, self._start_prefixes = _word_index(starts)
-        self._need_words, self._need_prefixes = _word_index(needs)
+        # each required set of each regex is one key (regex * 3 + set number)
+        self._need_count = {i: len(found) for i, found in enumerate(needs) if found}
+        self._need_words, self._need_prefixes = _word_index(
+            {i * 3 + k: words for i, found in enumerate(needs) for k, words in enumerate(found)}
+        )
         self._useful: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # word -> (starts, satisfies)
         self._useless: set[str] = set()  # words seen that start and satisfy nothing
 
@@ -171,22 +174,26 @@ class Matcher:
     def find(self, lowered: str) -> list[tuple[int, int, int]]:
         """(regex index, start, end) of every match in `lowered`: at most one per regex and start word."""
         useful, useless, lookup = self._useful, self._useless, self._lookup
-        present = set(self.unconditional)
+        satisfied: set[int] = set()
         starts = []
         for m in WORD_RE.finditer(lowered):
             word = m.group()
             if word in useless:
                 continue
-            can_start, satisfied = useful.get(word) or lookup(word)
-            if satisfied:
-                present.update(satisfied)
+            can_start, sets = useful.get(word) or lookup(word)
+            if sets:
+                satisfied.update(sets)
             if can_start:
                 starts.append((m.start(), can_start))
         found = []
-        regexes = self.regexes
+        regexes, need = self.regexes, self._need_count
+        ready: dict[int, bool] = {}
         for position, can_start in starts:
             for i in can_start:
-                if i in present:
+                ok = ready.get(i)
+                if ok is None:
+                    ok = ready[i] = all(i * 3 + k in satisfied for k in range(need.get(i, 0)))
+                if ok:
                     match = regexes[i].match(lowered, position)
                     if match is not None:
                         found.append((i, match.start(), match.end()))
@@ -195,16 +202,17 @@ class Matcher:
         return found
 
 
-def _word_index(sets: list[frozenset[str] | None]) -> tuple[dict, dict]:
-    """Whole words ("a ") and word beginnings ("open") of each regex, for `_ids_for`."""
+def _word_index(sets) -> tuple[dict, dict]:
+    """Whole words ("a ") and word beginnings ("open") of each key's word set, for `_ids_for`."""
     words: dict[str, list[int]] = {}
-    prefixes: dict[str, list[tuple[str, int]]] = {}  # first two letters -> (beginning, regex)
-    for i, found in enumerate(sets):
+    prefixes: dict[str, list[tuple[str, int]]] = {}  # first two letters -> (beginning, key)
+    items = sets.items() if isinstance(sets, dict) else enumerate(sets)
+    for key, found in items:
         for entry in sorted(found or ()):
             if entry.endswith(" "):
-                words.setdefault(entry[:-1], []).append(i)
+                words.setdefault(entry[:-1], []).append(key)
             else:
-                prefixes.setdefault(entry[:2], []).append((entry, i))
+                prefixes.setdefault(entry[:2], []).append((entry, key))
     return words, prefixes
 
 
@@ -305,13 +313,18 @@ def _phrase_list(entries, expand: _Expander, where: str) -> re.Pattern | None:
     return _compile(_bounded("|".join(f"(?:{expand(e)})" for e in entries)), where)
 
 
-# ---------------------------------------------------------------- start words
+# ---------------------------------------------------------------- reading the parsed regexes
+#
+# Both analyses walk the parse tree of a regex (re._parser) and return words: a word beginning
+# ("open" matches opened, opening) or, ending in a space, a whole word ("un " is the word "un",
+# not "unrest"). A word counts as whole when the regex follows it with a non-word character, a
+# space class or the closing (?!\w).
 
 
 def start_anchors(regex: str) -> frozenset[str] | None:
-    """What every match of `regex` starts with: word beginnings ("open" for opened/opening) or,
-    ending in a space, whole words ("a " for the word "a"); None when the parsed regex does not
-    tell (then it must be searched in full)."""
+    """Where to try `regex`: words at which every match starts, or (after a leading optional
+    part such as "(?:the )?") at which a match of the rest starts; None when the parsed regex
+    does not tell (then it must be searched in full)."""
     try:
         parsed = sre_parser.parse(regex)
     except re.error:
@@ -320,20 +333,46 @@ def start_anchors(regex: str) -> frozenset[str] | None:
     return frozenset(found) if found else None
 
 
+def required_words(regex: str) -> tuple[frozenset[str], ...]:
+    """Sets of words of which every match of `regex` contains one each (at the start of a word):
+    at most three, the most selective; empty when the regex names no such word."""
+    try:
+        parsed = sre_parser.parse(regex)
+    except re.error:
+        return ()
+    found = sorted(_required(list(parsed), None), key=_selectivity)
+    return tuple(frozenset(s) for s in found[:3])
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
 def _ends_word(op, av) -> bool:
-    """The item matches only non-word characters (a space, a comma, an optional quote)."""
+    r"""The item matches only non-word characters (a space, a comma, an optional quote), or is the
+    zero-width (?!\w): either way a word before it is whole."""
     c = sre_constants
     if op is c.LITERAL:
         return not _is_word_char(chr(av))
     if op is c.IN:
         return all(o is c.LITERAL and not _is_word_char(chr(v)) for o, v in av)
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-        return all(_ends_word(o, v) for o, v in av[2])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):  # only a repeat that must match: "tear ?gas" may be "teargas"
+        return av[0] >= 1 and all(_ends_word(o, v) for o, v in av[2])
+    if op is c.ASSERT_NOT:
+        return av[0] == 1 and list(av[1]) == [(c.IN, [(c.CATEGORY, c.CATEGORY_WORD)])]
     return False
+
+
+def _optional_punctuation(op, av) -> bool:
+    """An optional comma, quote or space."""
+    c = sre_constants
+    return op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0 and all(_ends_word(o, v) for o, v in av[2])
+
+
+def _word(lead: str, whole: bool) -> set[str] | None:
+    if whole and lead:
+        return {lead + " "}
+    return {lead} if len(lead) >= 2 else None
 
 
 def _first_words(items: list, lead: str) -> set[str] | None:
@@ -343,138 +382,110 @@ def _first_words(items: list, lead: str) -> set[str] | None:
         if op is c.LITERAL and _is_word_char(chr(av)):
             lead += chr(av)
             continue
+        if lead and _ends_word(op, av):
+            return _word(lead, whole=True)
         if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width
-        if lead and _ends_word(op, av):
-            return {lead + " "}  # a whole word
-        if len(lead) >= 2:
-            return {lead}  # a word beginning
         rest = items[k + 1 :]
         if op is c.SUBPATTERN:
-            return _first_words(list(av[-1]) + rest, lead)
-        if op is c.BRANCH:
-            found = [_first_words(list(branch) + rest, lead) for branch in av[1]]
-            return set().union(*found) if all(found) else None
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            found = _first_words(list(av[-1]) + rest, lead)
+        elif op is c.BRANCH:
+            branches = [_first_words(list(branch) + rest, lead) for branch in av[1]]
+            found = set().union(*branches) if all(branches) else None
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
             low, _high, body = av
+            without = _first_words(rest, lead) if low == 0 else None
+            if without and lead == "" and _ends_at_word_start(list(body)):
+                # a leading optional word ("(?:the )?court"): wherever a match starts with it, one
+                # starts at the word that follows it, so that word is enough to try
+                return without
             with_body = _first_words(list(body) + rest, lead)
-            if low >= 1:
-                return with_body
-            without = _first_words(rest, lead)
-            return with_body | without if with_body and without else None
-        return None  # a character class or wildcard: no word to start from
-    return {lead} if lead else None
+            without = with_body if low >= 1 else without
+            found = with_body | without if with_body and without else None
+        else:
+            found = None  # a character class or wildcard
+        return found or _word(lead, whole=False)
+    return _word(lead, whole=False)
 
 
-# ---------------------------------------------------------------- required words
+def _selectivity(words: set[str]) -> tuple:
+    """Sort key: sets of long, uncommon words first, then sets with fewer words."""
+    weak = any(w.strip() in _WEAK_ANCHORS or len(w.strip()) < 4 for w in words)
+    return (weak, len(words), -min(len(w.strip()) for w in words), sorted(words))
 
 
-def required_words(regex: str) -> frozenset[str] | None:
-    """Word beginnings one of which every match of `regex` contains (at the start of a word), or None."""
-    try:
-        parsed = sre_parser.parse(regex)
-    except re.error:
-        return None
-    found = _sequence_anchors(list(parsed), None)
-    return frozenset(found) if found else None
-
-
-def _as_anchor(lead: str | None) -> set[str] | None:
-    return {lead} if lead is not None and len(lead) >= 2 else None
-
-
-def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
-    """The more selective of two anchor sets: no common words, fewer alternatives, longer words."""
-    if not a:
-        return b
-    if not b:
-        return a
-    return min(
-        a, b, key=lambda s: (any(w in _WEAK_ANCHORS or len(w) < 3 for w in s), len(s), -min(map(len, s)))
-    )
-
-
-def _optional_punctuation(op, av) -> bool:
+def _ends_at_word_start(items: list) -> bool:
+    """Whatever `items` match ends with a non-word character, so a word may start after it."""
     c = sre_constants
-    return op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0 and _non_word_only(list(av[2]))
-
-
-def _non_word_only(items: list) -> bool:
-    """The items match only punctuation or spaces (a comma, a quote, a hyphen), never a word character."""
-    c = sre_constants
-    for op, av in items:
-        if op is c.LITERAL and not _is_word_char(chr(av)):
-            continue
-        if op is c.IN and all(o is c.LITERAL and not _is_word_char(chr(v)) for o, v in av):
-            continue
-        if _optional_punctuation(op, av):
-            continue
-        return False
-    return True
-
-
-def _ends_non_word(items: list) -> bool:
-    """Whatever the items match ends with a non-word character (so a word may start after it)."""
-    c = sre_constants
-    items = list(items)
     while items and _optional_punctuation(*items[-1]):
-        items.pop()
+        items = items[:-1]
     if not items:
         return False
     op, av = items[-1]
     if op is c.SUBPATTERN:
-        return _ends_non_word(list(av[-1]))
+        return _ends_at_word_start(list(av[-1]))
     if op is c.BRANCH:
-        return all(_ends_non_word(list(b)) for b in av[1])
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-        return _ends_non_word(list(av[2]))
-    return _non_word_only([(op, av)])
+        return all(_ends_at_word_start(list(b)) for b in av[1])
+    return _ends_word(op, av)
 
 
-def _sequence_anchors(items: list, lead: str | None) -> set[str] | None:
-    """Best anchor set of a parsed sequence. `lead`: the word characters matched since the last
-    word start ("" right at a word start, None when not known to be at one)."""
+def _required(items: list, lead: str | None = None) -> list[set[str]]:
+    """Every word set the sequence requires (each set: one of its words is in every match).
+    `lead`: word characters since the last word start; None when not at a word start."""
+    found, _ = _required_from(items, lead)
+    unique = []
+    for words in found:
+        if words and words not in unique:
+            unique.append(words)
+    return unique
+
+
+def _required_from(items: list, lead: str | None) -> tuple[list[set[str]], str | None]:
     c = sre_constants
-    best: set[str] | None = None
+    found: list[set[str]] = []
+
+    def prefix() -> None:
+        if lead and len(lead) >= 2:
+            found.append({lead})
+
     for op, av in items:
-        if op is c.LITERAL:
-            ch = chr(av)
-            if _is_word_char(ch):
-                lead = None if lead is None else lead + ch
-            else:
-                best = _better(best, _as_anchor(lead))
-                lead = ""
-        elif op is c.AT:
-            if av is c.AT_BOUNDARY and lead is None:
-                lead = ""
-        elif op in (c.ASSERT, c.ASSERT_NOT):
-            continue  # zero-width
-        elif op is c.IN and _non_word_only([(op, av)]):
-            best = _better(best, _as_anchor(lead))
+        if op is c.LITERAL and _is_word_char(chr(av)):
+            lead = None if lead is None else lead + chr(av)
+        elif lead and _ends_word(op, av):
+            found.append({lead + " "})
             lead = ""
-        elif op is c.SUBPATTERN or op is c.BRANCH:
-            branches = [list(av[-1])] if op is c.SUBPATTERN else [list(b) for b in av[1]]
-            found = [_sequence_anchors(b, lead) for b in branches]
-            best = _better(best, _as_anchor(lead))
-            if all(found):
-                best = _better(best, set().union(*found))
-            lead = "" if all(_ends_non_word(b) for b in branches) else None
+        elif op is c.AT:
+            lead = "" if av is c.AT_BOUNDARY and lead is None else lead
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        elif _optional_punctuation(op, av):
+            prefix()
+            lead = "" if lead == "" else None
+        elif _ends_word(op, av):
+            lead = ""
+        elif op is c.SUBPATTERN:
+            sub, lead = _required_from(list(av[-1]), lead)
+            found.extend(sub)
+        elif op is c.BRANCH:
+            results = [_required_from(list(branch), lead) for branch in av[1]]
+            best = [min(r[0], key=_selectivity) for r in results if r[0]]
+            if len(best) == len(results):
+                found.append(set().union(*best))
+            else:
+                prefix()
+            lead = "" if all(_ends_at_word_start(list(b)) for b in av[1]) else None
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            low, _high, sub = av
-            body = list(sub)
-            if low == 0 and _non_word_only(body):
-                best = _better(best, _as_anchor(lead))  # an optional comma or quote ends a word
-                lead = "" if lead == "" else None
-                continue
+            low, _high, body = av
+            prefix()
             if low >= 1:
-                best = _better(best, _sequence_anchors(body, lead))
-            best = _better(best, _as_anchor(lead))
-            ends_at_start = _ends_non_word(body)
-            lead = "" if ends_at_start and (low >= 1 or lead == "") else None
+                found.extend(_required_from(list(body), lead)[0])
+            ends = _ends_at_word_start(list(body))
+            lead = "" if ends and (low >= 1 or lead == "") else None
         else:
-            best = _better(best, _as_anchor(lead))
+            prefix()
             lead = None
-    return _better(best, _as_anchor(lead))
+    prefix()
+    return found, lead
 
 
 # ---------------------------------------------------------------- compiling
