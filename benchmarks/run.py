@@ -54,6 +54,9 @@ def main(selected: list[str]) -> None:
             ratio = f" = {f['ratio']:.3g}x {f.get('baseline_name', 'baseline')}" if f.get("ratio") else ""
             print(f"  {f['name']}: {f['value']:.4g} {f.get('unit', '')}{ratio}  {f.get('note', '')}")
     out = HERE / "results" / "latest.json"
+    if selected and out.exists():  # a partial run updates its own benchmarks, keeps the others'
+        previous = json.loads(out.read_text())
+        results["benchmarks"] = {**previous.get("benchmarks", {}), **results["benchmarks"]}
     out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"\nresults: {out}")
 
