@@ -268,18 +268,28 @@ _SPACE = '[,"”’]? ["“‘]?'  # a space in a pattern: after a comma or clos
 
 def _comma_tolerant(pattern: str) -> str:
     """Each space between words in a pattern also accepts a comma or quote around it:
-    "Sokolova, was detained", 'had "liquidated" dozens'."""
+    "Sokolova, was detained", 'had "liquidated" dozens'. Spaces in a look-behind stay as they
+    are (it must keep a fixed width)."""
     out, in_class, escaped = [], False, False
-    for ch in pattern:
+    depth, behind = 0, []  # group depth; depths of open look-behinds
+    for k, ch in enumerate(pattern):
         if escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
+        elif in_class:
+            in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "]":
-            in_class = False
-        elif ch == " " and not in_class and not (out and out[-1] in ',"”’'):
+        elif ch == "(":
+            depth += 1
+            if pattern.startswith(("(?<=", "(?<!"), k):
+                behind.append(depth)
+        elif ch == ")":
+            if behind and behind[-1] == depth:
+                behind.pop()
+            depth -= 1
+        elif ch == " " and not behind and not (out and out[-1] in ',"”’'):
             out.append(_SPACE)
             continue
         out.append(ch)
@@ -335,12 +345,13 @@ def start_anchors(regex: str) -> frozenset[str] | None:
 
 def required_words(regex: str) -> tuple[frozenset[str], ...]:
     """Sets of words of which every match of `regex` contains one each (at the start of a word):
-    at most three, the most selective; empty when the regex names no such word."""
+    at most three, the most selective, none with a short or common word ("the" is in every
+    sentence: requiring it filters nothing); empty when the regex names no such set."""
     try:
         parsed = sre_parser.parse(regex)
     except re.error:
         return ()
-    found = sorted(_required(list(parsed), None), key=_selectivity)
+    found = [s for s in sorted(_required(list(parsed), None), key=_selectivity) if not _selectivity(s)[0]]
     return tuple(frozenset(s) for s in found[:3])
 
 
