@@ -254,8 +254,9 @@ def check_facts(path: Path, docdir: Path, tax: dict, rep: Report, docs: dict) ->
     return facts
 
 
-def check_episodes(path: Path, docdir: Path, tax: dict, rep: Report, docs: dict,
-                   require_all: bool = False) -> list[dict]:
+def check_episodes(
+    path: Path, docdir: Path, tax: dict, rep: Report, docs: dict, require_all: bool = False
+) -> list[dict]:
     """require_all: every sentence of every *.txt in docdir must be placed (held-out set)."""
     data = load_yaml(path)
     name = path.relative_to(REPO) if path.is_relative_to(REPO) else path
