@@ -50,6 +50,14 @@ def configure_one_shot() -> None:
         os.environ.setdefault(key, value)
 
 
+def _die_with_parent() -> None:
+    """In the server's process: receive SIGTERM when this run dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -83,6 +91,7 @@ def ephemeral_api() -> Iterator[str | None]:
         ],
         env={**os.environ, **_EPHEMERAL_SERVER},
         stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )  # fmt: skip
     api_url = f"http://127.0.0.1:{port}/api"
     try:
