@@ -188,7 +188,7 @@ def _requested(sentence: _Sentence, start: int) -> bool:
     """A demand verb governs the match ("called for the resignation of ..., the release of ..."),
     and not the state's own: "Tokayev requested help from the CSTO" is an act of the state."""
     lowered = sentence.lowered
-    window = sentence.rules.tables["demand"].frame_window
+    window = sentence.rules.requested_window
     for f in sentence.rules.requested.finditer(lowered, 0, start):
         between = lowered[f.end() : start]
         near = len(between.split()) <= window and not _REQUEST_BREAK_RE.search(between)

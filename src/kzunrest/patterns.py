@@ -99,6 +99,7 @@ class Ruleset:
     negators: re.Pattern
     modal: dict[str, re.Pattern]  # table -> modal cues
     requested: re.Pattern
+    requested_window: int  # words a demand verb may stand before what it asks for
     scope_breaks: re.Pattern
     window_words: int
     actor_ids: tuple[tuple[str, str], ...]  # (actor id, side) of the matcher's regexes after the patterns
@@ -624,6 +625,7 @@ def load(codebook: Codebook) -> Ruleset:
             for t, words in negation["modal"].items()
         },
         requested=_phrase_list(negation["requested"], expand, "negation.yaml: requested"),
+        requested_window=int(negation.get("requested_window", 24)),
         scope_breaks=_compile(negation["scope_breaks"], "negation.yaml: scope_breaks"),
         window_words=int(negation.get("window_words", 6)),
         actor_ids=tuple(actor_ids),
