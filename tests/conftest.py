@@ -62,15 +62,16 @@ def seeds_run(prefect_harness, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def extracted(codebook, tmp_path_factory):
-    """Ingest + extract as plain functions (no Prefect), once per corpus: 'seeds' or 'heldout'
-    (tests/gold/heldout/). Returns the folder holding documents, sentences and the fact tables."""
+    """Ingest + extract as plain functions (no Prefect), once per corpus: 'seeds', or the name of
+    a gold set folder ('heldout', 'blind': tests/gold/<name>/). Returns the folder holding
+    documents, sentences and the fact tables."""
     from kzunrest import evaluate
 
     made: dict[str, Path] = {}
 
     def tables(corpus: str) -> Path:
         if corpus not in made:
-            texts = SEEDS if corpus == "seeds" else ROOT / "tests" / "gold" / "heldout"
+            texts = SEEDS if corpus == "seeds" else ROOT / "tests" / "gold" / corpus
             made[corpus] = tmp_path_factory.mktemp(f"extracted-{corpus}")
             evaluate.produce_tables(texts, made[corpus], codebook)
         return made[corpus]
