@@ -33,7 +33,6 @@ REJECTED = {
     "only_boilerplate.txt": "no text left after cleaning",
     "big_50mb.txt": "too large: 50.0 MB (the limit is 10 MB)",
     "outside_link.txt": "symlink pointing outside the seeds folder; not read",
-    "../outside.txt": "manifest path points outside the seeds folder; not read",
     "missing.txt": "named in the manifest but missing on disk",
 }
 INGESTED = [

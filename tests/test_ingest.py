@@ -89,14 +89,12 @@ def test_seed_sentence_offsets(codebook):
         assert s["text"] == s["text"].strip() and s["text"]
 
 
-def test_manifest_outside_seeds_rejected_rest_kept(tmp_path):
+@pytest.mark.parametrize("name", ["../etc/passwd", "/etc/passwd", "sub/../../x.txt"])
+def test_manifest_path_outside_seeds_stops_the_run(tmp_path, name):
     (tmp_path / "a.txt").write_text("Some text.")
-    (tmp_path / "manifest.yaml").write_text("documents:\n  - file: ../etc/passwd\n")
-    sources, rejections, _ = ingest.list_sources(tmp_path)
-    assert [s.name for s in sources] == ["a.txt"]
-    assert rejections == [
-        ingest.Rejection("../etc/passwd", "manifest path points outside the seeds folder; not read")
-    ]
+    (tmp_path / "manifest.yaml").write_text(f"documents:\n  - file: {name}\n")
+    with pytest.raises(ingest.ManifestError, match="points outside the seeds folder"):
+        ingest.list_sources(tmp_path)
 
 
 def test_manifest_invalid_yaml_stops(tmp_path):

@@ -43,3 +43,18 @@ def test_warehouse_has_a_table_per_parquet_file(seeds_run):
         n_sentences = con.execute("SELECT count(*) FROM sentences").fetchone()[0]
     assert {p.stem for p in out.glob("*.parquet")} <= names
     assert n_sentences == sum(seeds_run[1].sentences_by_episode.values())
+
+
+def test_manifest_pointing_outside_stops_with_exit_2(prefect_harness, tmp_path):
+    from typer.testing import CliRunner
+
+    from kzunrest.cli import app
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Police opened fire in Zhanaozen on 16 December 2011.")
+    (seeds / "manifest.yaml").write_text("documents:\n  - file: ../secret.txt\n")
+    result = CliRunner().invoke(app, ["run", "--seeds", str(seeds), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "points outside the seeds folder" in result.output
+    assert not (tmp_path / "out").exists()

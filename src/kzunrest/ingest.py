@@ -101,6 +101,8 @@ def read_manifest(seeds_dir: Path) -> tuple[dict[str, Source], list[str]]:
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             raise ManifestError(f"{where}: each entry needs a 'file' string")
         name = entry["file"]
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ManifestError(f"{where}: file {name!r} points outside the seeds folder")
         unknown = sorted(set(entry) - MANIFEST_KEYS)
         if unknown:
             warnings.append(f"{where} ({name}): unknown keys ignored: {', '.join(unknown)}")
@@ -139,7 +141,7 @@ def list_sources(seeds_dir: Path) -> tuple[list[Source], list[Rejection], list[s
     sources: dict[str, Source] = {}
     for name, source in entries.items():
         if not source.path.resolve().is_relative_to(root):
-            what = "symlink pointing" if source.path.is_symlink() else "manifest path points"
+            what = "symlink pointing" if source.path.is_symlink() else "path points"
             rejections.append(Rejection(name, f"{what} outside the seeds folder; not read"))
         elif not source.path.is_file():
             rejections.append(Rejection(name, "named in the manifest but missing on disk"))
