@@ -105,7 +105,7 @@ def _documents_by(runner, small_corpus: Path, folder: Path):
     state = documents_flow.with_options(task_runner=runner)(
         small_corpus, ROOT / "codebook", None, BATCH_SIZE, return_state=True
     )
-    listing, results = state.result()
+    listing, results = state.result(_sync=True)  # sync even when a test left an event loop running
     assemble_into(folder, listing, results)
     return state.state_details.flow_run_id
 
