@@ -36,12 +36,15 @@ def test_second_run_is_byte_identical(seeds_run, tmp_path):
     assert not list(tmp_path.glob(".again.staging-*")), "staging folder left behind"
 
 
-def test_warehouse_has_a_table_per_parquet_file(seeds_run):
+def test_warehouse_has_a_table_per_table_and_a_view_per_comparison(seeds_run):
     out, _ = seeds_run
     with duckdb.connect(str(out / "warehouse.duckdb"), read_only=True) as con:
-        names = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
         n_sentences = con.execute("SELECT count(*) FROM sentences").fetchone()[0]
-    assert {p.stem for p in out.glob("*.parquet")} <= names
+    files = {p.stem for p in out.glob("*.parquet")}
+    assert all(kinds.get(name) == "BASE TABLE" for name in files if not name.startswith("compare_"))
+    views = {name for name, kind in kinds.items() if kind == "VIEW"}
+    assert len(views) >= len({name for name in files if name.startswith("compare_")}) > 0
     assert n_sentences == sum(seeds_run[1].sentences_by_episode.values())
 
 
