@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzunrest.ingest import Corpus, Rejection
+from kzunrest.ingest import Rejection
 
 
 class StrictFailure(Exception):
@@ -48,17 +47,6 @@ class RunSummary:
     warnings: list[str]
     rows: dict[str, int] = field(default_factory=dict)
     changes: Changes | None = None
-
-    @classmethod
-    def of(cls, corpus: Corpus, out_dir: Path) -> RunSummary:
-        episodes = Counter(s["episode"] or "neither" for s in corpus.sentences)
-        return cls(
-            out_dir=out_dir,
-            documents=len(corpus.documents),
-            sentences_by_episode=dict(sorted(episodes.items())),
-            rejections=list(corpus.rejections),
-            warnings=list(corpus.warnings),
-        )
 
     def check_strict(self, strict: bool) -> None:
         if strict and self.rejections:
