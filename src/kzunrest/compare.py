@@ -135,6 +135,11 @@ def run(staging: Path, codebook: Codebook, sql_dir: Path = SQL_DIR) -> list[str]
             con.register("codebook_table", table)
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM codebook_table')
             con.unregister("codebook_table")
+        for macro in sorted((sql_dir / "macros").glob("*.sql")):  # shared bodies the comparisons call
+            try:
+                con.execute(macro.read_text(encoding="utf-8"))
+            except duckdb.Error as exc:
+                raise RuntimeError(f"{macro}: {exc}") from exc
         # A warehouse rebuilt from a finished run holds its compare_*.parquet as tables.
         tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         for comparison in comparisons:
