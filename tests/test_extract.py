@@ -270,6 +270,19 @@ def test_disagreeing_figures_in_one_sentence_are_two_rows(codebook):
     assert (injured["value_low"], injured["qualifier"]) == (100.0, "more_than")
 
 
+def test_a_looser_figure_is_another_estimate_only_when_the_text_says_so(codebook):
+    rows = code(
+        "One person was killed and 11 were wounded when police opened fire on several hundred protesters.",
+        codebook,
+    )
+    assert [(r["value_low"], r["qualifier"]) for r in rows["outcomes"] if r["category"] == "killed"] == [
+        (1.0, "exact")
+    ]  # the several hundred are whom they fired on, not another count of the dead
+    rows = code("Officials admit that 16 were killed - but campaigners say there were dozens more.", codebook)
+    killed = [(r["value_low"], r["qualifier"]) for r in rows["outcomes"] if r["category"] == "killed"]
+    assert sorted(killed) == [(16.0, "exact"), (24.0, "vague")]
+
+
 @pytest.mark.parametrize(
     "text",
     [

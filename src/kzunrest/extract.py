@@ -316,6 +316,7 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
         (figures.index(fs[0]), i) for i, fs in given.items() if fs and hits[i].category.figure.many
     )
     other_claim_cue = sentence.rules.context["other_claim"]
+    another_estimate = sentence.rules.context["another_estimate"]
     for k, figure in enumerate(figures):
         if k in used:
             continue
@@ -324,7 +325,11 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
             if not _accepts(hits[i].category, figure, hits[i]):
                 continue
             other_claim = (
-                figure.qualifier in ("up_to", "vague")
+                figure.unit != own.unit  # another measure of it: "13 ... received terms of up to 7 years"
+                or (
+                    figure.qualifier in ("up_to", "vague")
+                    and another_estimate.search(sentence.lowered, own.end, figure.start)
+                )
                 or other_claim_cue.search(sentence.text, max(0, figure.start - 60), figure.start)
                 or sentence.claim((figure.start, figure.end)).claimant_type
                 != sentence.claim((own.start, own.end)).claimant_type

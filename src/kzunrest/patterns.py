@@ -647,6 +647,7 @@ def load(codebook: Codebook) -> Ruleset:
             "state_voice": _compile(context["state_voice"], "context.yaml: state_voice"),
             "outsider_voice": _compile(context["outsider_voice"], "context.yaml: outsider_voice"),
             "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
+            "another_estimate": _compile(context["another_estimate"], "context.yaml: another_estimate"),
             "not_facts": _compile(context["not_facts"], "context.yaml: not_facts"),
         },
     )
