@@ -246,6 +246,23 @@ def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):
     assert "officials_dismissed" not in categories(rows, "state_response")  # a demand listed is not an act
 
 
+def test_headings_and_recommendations_report_no_events(codebook):
+    report = (
+        "Torture in custody\n"
+        "Former detainees said they were tortured in custody.\n"
+        "Recommendations\n"
+        "• Prosecute every official responsible for the torture of detainees.\n"
+        "• Invite a UN-led international investigation into the January events.\n"
+    )
+    rows = code(report, codebook, EPISODE_2022, published=date(2022, 9, 1))
+    torture = [r["quote"] for r in rows["state_responses"]]
+    assert torture == ["Former detainees said they were tortured in custody."]
+    demands = code(
+        "The strikers' demands are:\n• Release the union lawyer Natalia Sokolova.\n", codebook
+    )  # imperatives under the protesters' own lead-in are their demands
+    assert categories(demands, "demand") == ["release_prisoners"]
+
+
 # ---------------------------------------------------------------- one fact per sentence, figures
 
 

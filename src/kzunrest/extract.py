@@ -446,6 +446,27 @@ class _Document:
     def previous_text(self, index: int) -> str | None:
         return lowercase(self.sentences[index - 1]["text"]) if index > 0 else None
 
+    def states_no_fact(self, index: int) -> bool:
+        """A cross-reference ("See also: ..."), a section heading, or a recommendation in the
+        document's own voice ("• Invite a UN-led investigation")."""
+        ctx = self.rules.context
+        text = self.sentences[index]["text"].strip()
+        if ctx["not_facts"].match(text):
+            return True
+        if ctx["recommendation"].match(text) and index not in self.list_frames:
+            return True
+        return (
+            len(text.split()) <= ctx["heading_words"]
+            and not text.endswith((".", "!", "?", ":", '"', "”", ")"))
+            and self._new_line(index)
+            and self._line_ends(index)
+        )
+
+    def _line_ends(self, index: int) -> bool:
+        end = self.sentences[index]["char_end"]
+        rest = self.document["text"][end : end + 80].lstrip(" \t")
+        return not rest or rest.startswith(("\n", "\r"))
+
     def _new_line(self, index: int) -> bool:
         if index == 0:
             return True
@@ -614,8 +635,8 @@ def extract_document(document: dict, sentences: list[dict], codebook: Codebook) 
     doc = _Document(document, ordered, rules, codebook)
     tables: dict[str, list[dict]] = {name: [] for name in schema.FACT_TABLES.values()}
     for index, record in enumerate(ordered):
-        if record.get("episode") is None or rules.context["not_facts"].match(record["text"]):
-            continue  # facts must belong to an episode; cross-references state none
+        if record.get("episode") is None or doc.states_no_fact(index):
+            continue  # facts must belong to an episode
         for row in _sentence_rows(_Sentence(record, rules, doc, index), codebook):
             tables[schema.FACT_TABLES[row.pop("table")]].append(row)
     for rows in tables.values():

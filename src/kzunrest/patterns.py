@@ -649,6 +649,8 @@ def load(codebook: Codebook) -> Ruleset:
             "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
             "another_estimate": _compile(context["another_estimate"], "context.yaml: another_estimate"),
             "not_facts": _compile(context["not_facts"], "context.yaml: not_facts"),
+            "heading_words": int(context["heading_words"]),
+            "recommendation": _compile(context["recommendation"], "context.yaml: recommendation"),
         },
     )
 
