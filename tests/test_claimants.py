@@ -244,6 +244,9 @@ def test_a_pronoun_is_resolved_in_the_sentence_or_from_context():
         "She says none of the evidence suggests the Algha! leader was to blame for inciting the events."
     )
     assert at(sentence, "none of the evidence", context=context) == Claim("Aleksandra Zernova", "ngo")
+    context = "Tokayev asked the Collective Security Treaty Organization for help. "
+    sentence = "In a televised address on 7 January he said he had authorised troops to fire without warning."
+    assert at(sentence, "fire without", context=context) == Claim("Tokayev", "official")  # a known person
 
 
 def test_whole_sentence_when_no_span_is_given():

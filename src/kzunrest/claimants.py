@@ -64,6 +64,7 @@ class ClaimantLexicon:
     np_max_words: int
     relatives: frozenset[str]
     pronouns: dict[str, str]
+    people: frozenset[str]  # typed claimants a pronoun may point back to
     function_words: frozenset[str]
     segment_breaks: frozenset[str]
     quotation_min_words: int
@@ -143,6 +144,7 @@ def lexicon(codebook: Codebook | None = None) -> ClaimantLexicon:
         np_max_words=int(spec["np_max_words"]),
         relatives=frozenset(spec["relatives"]),
         pronouns=dict(spec["pronouns"]),
+        people=frozenset(spec.get("people") or ()),
         function_words=frozenset(spec["function_words"]),
         segment_breaks=frozenset(spec["segment_breaks"]),
         quotation_min_words=int(spec["quotation_min_words"]),
@@ -714,7 +716,8 @@ def _last_mention(text: str, kind: str, lex: ClaimantLexicon) -> str | None:
                 continue
             start, end = name
             single = " " not in sentence[start:end]
-            if single and not (_INTRODUCED.match(sentence[end:]) or _speaks(sentence[end:], lex)):
+            known = sentence[start:end].lower() in lex.people
+            if single and not (known or _INTRODUCED.match(sentence[end:]) or _speaks(sentence[end:], lex)):
                 continue
             left = max(0, start - 60)
             titles = [
@@ -737,7 +740,7 @@ def _name_part(m: re.Match, sentence: str, lex: ClaimantLexicon) -> tuple[int, i
         return None
     start, end = m.start() + words[0].start(), m.start() + words[-1].end()
     typed = _mentions(sentence[start:end], lex)
-    if typed and typed[0][0] == 0 and typed[0][1] == end - start:
+    if typed and typed[0][0] == 0 and typed[0][1] == end - start and sentence[start:end].lower() not in lex.people:
         return None  # "Official", "Police": a noun, not a name
     return start, end
 
