@@ -740,7 +740,8 @@ def _name_part(m: re.Match, sentence: str, lex: ClaimantLexicon) -> tuple[int, i
         return None
     start, end = m.start() + words[0].start(), m.start() + words[-1].end()
     typed = _mentions(sentence[start:end], lex)
-    if typed and typed[0][0] == 0 and typed[0][1] == end - start and sentence[start:end].lower() not in lex.people:
+    whole = typed and typed[0][0] == 0 and typed[0][1] == end - start
+    if whole and sentence[start:end].lower() not in lex.people:
         return None  # "Official", "Police": a noun, not a name
     return start, end
 
