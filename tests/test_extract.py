@@ -195,6 +195,26 @@ def test_a_state_denial_is_a_denial_not_a_shooting(codebook):
     )
     assert "denial" in categories(rows, "state_response")
     assert "lethal_force" not in categories(rows, "state_response")
+    rows = code(
+        "The Head of State stressed that law-enforcement officers had used weapons strictly within the "
+        "law and only against armed bandits.",
+        codebook,
+    )
+    assert categories(rows, "state_response") == ["blame_narrative", "denial"]
+    assert {r["claimant_type"] for r in rows["state_responses"]} == {"official"}
+
+
+def test_the_state_actor_named_is_the_claimant_of_its_narrative(codebook):
+    rows = code("The authorities called the strikers hooligans and put their leaders on trial.", codebook)
+    narrative = row(rows, "state_response", "blame_narrative")
+    assert (narrative["claimant"], narrative["claimant_type"]) == ("authorities", "official")
+    assert row(rows, "state_response", "prosecutions")["claimant_type"] == "unattributed"
+    rows = code(
+        'President Tokayev invited troops from the Russian-led Collective Security Treaty Organisation, '
+        'described the protesters as "20,000 terrorists" and ordered security forces to shoot.',
+        codebook,
+    )  # fmt: skip
+    assert "blame_narrative" in categories(rows, "state_response")
 
 
 @pytest.mark.parametrize(

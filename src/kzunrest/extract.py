@@ -111,6 +111,16 @@ class _Sentence:
         """(start, end, actor id, side) of every actor named in the sentence."""
         return self._actors
 
+    def state_claim(self, start: int):
+        """The state actor named last before `start`, as the claimant of what it voices ("The
+        authorities called the strikers hooligans"), or None."""
+        named = [(s, e) for s, e, _, side in self._actors if side == "state" and e <= start]
+        if not named:
+            return None
+        name = self.text[slice(*named[-1])]
+        kind = claimants.claimant_type(name, "", self.doc.claimant_lexicon)
+        return claimants.Claim(name, kind if kind != "other" else "official")
+
 
 def _negated(sentence: _Sentence, start: int, end: int, pattern: Pattern) -> bool:
     """A negator in the words before the match (same clause) or inside it, unless the pattern spells it."""
@@ -420,7 +430,7 @@ class _Document:
 
     def __init__(self, document: dict, sentences: list[dict], rules: Ruleset, codebook: Codebook) -> None:
         self._attribute = claimants.attribute
-        self._claimant_lexicon = claimants.lexicon(codebook)
+        self.claimant_lexicon = claimants.lexicon(codebook)
         self._find_figures = figures.find_figures
         self._figure_lexicon = figures.lexicon(codebook)
         self.document = document
@@ -438,7 +448,7 @@ class _Document:
         record = self.sentences[index]
         start = record["char_start"]
         context = self.document["text"][:start]
-        return self._attribute(record["text"], span, context=context, lexicon_=self._claimant_lexicon)
+        return self._attribute(record["text"], span, context=context, lexicon_=self.claimant_lexicon)
 
     def figures(self, text: str) -> list:
         return self._find_figures(text, self._figure_lexicon)
@@ -523,7 +533,7 @@ class _Document:
     def _author(self, name: str, index: int):
         """The claim of a post's author: typed from the name and how the text introduced it."""
         context = self.document["text"][: self.sentences[index]["char_end"]]
-        kind = claimants.claimant_type(name, context, self._claimant_lexicon)
+        kind = claimants.claimant_type(name, context, self.claimant_lexicon)
         return claimants.Claim(name, kind if kind != "other" else self.rules.context["authored_type"])
 
     def _outsider_lead(self, lowered: str) -> bool:
@@ -589,6 +599,9 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
             )
             start, end = clause_span(sentence.text, *span)
             claim = sentence.claim((hit.start, hit.end) if figure is None else (figure.start, figure.end))
+            own_voice = claim.claimant_type == claimants.UNATTRIBUTED and not sentence.doc.state_voice
+            if category.source and own_voice:
+                claim = sentence.state_claim(hit.start) or claim  # a denial or narrative is the state's
             row = {
                 "episode": episode,
                 "category": category.id,
