@@ -103,6 +103,9 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("Unlike in 2011, the cabinet of Askar Mamin was dismissed.", "january-2022"),
         ("When the Soviet Union collapsed in 1991, our leaders offered stability.", None),
         ("By Aigerim Sarsenova, civil-society activist, Almaty", None),
+        ("Briefing by the Caspian Rights Monitor, 15 November 2012", None),  # a masthead's date
+        ("Policy brief, Central Eurasia Policy Forum, September 2023", None),
+        ("Mangistau Riot - December 2011", "zhanaozen-2011"),  # a headline naming its event's date
         (
             "They drew parallels with the 2005 Andijan massacre during the oil workers' strike.",
             "zhanaozen-2011",

@@ -76,6 +76,22 @@ def _section_date(sentence: str) -> date | None:
     return None
 
 
+def _is_masthead(sentence: str) -> bool:
+    """A line naming a publication or a briefing and ending in its date ("Briefing by the Caspian
+    Rights Monitor, 15 November 2012", "Policy brief, Central Eurasia Policy Forum, September
+    2023"): it says when the text was written, not when anything happened."""
+    line = sentence.strip()
+    if line.endswith((".", "!", "?", ":", '"', "”")) or len(line.split()) > 14:
+        return False
+    found = dates.find_dates(line)
+    return bool(
+        found
+        and found[-1].year
+        and not line[found[-1].end :].strip()
+        and line[: found[-1].start].rstrip().endswith(",")
+    )
+
+
 def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counter, list[str]]:
     """Episode votes from the sentence alone, and the cues that cast them."""
     votes: Counter = Counter()
@@ -162,7 +178,7 @@ def place_sentences(
         if dateline is not None:
             own.append((NEITHER, "dateline"))
             continue
-        if rules.neither_lines.match(sentence):
+        if rules.neither_lines.match(sentence) or _is_masthead(sentence):
             own.append((NEITHER, "byline or credit"))
             continue
         votes, reasons = _votes(sentence, reference, rules)
