@@ -155,6 +155,22 @@ def test_codebook_command_lists_every_category(codebook):
         ("Strikers demanded the reinstatement of their sacked colleagues.", "demand", "reinstatement"),
         ("Crowds chanted “Shal, ket!” in the main square.", "demand", "leader_exit"),
         ("Rioters set fire to the mayor's office.", "outcome", "property_damage"),
+        ("Yet not a single official was punished for the shootings.", "outcome", "impunity"),
+        ("Nobody has explained who ordered troops to fire on crowds.", "outcome", "impunity"),
+        ("The government rejected any international investigation.", "outcome", "impunity"),
+        (
+            "The unrest exposed a deep gap of trust between the state and society.",
+            "outcome",
+            "trust_breakdown",
+        ),
+        ("The company responded by sacking about 2,000 of them.", "outcome", "workers_dismissed"),
+        ("Officers poured boiling water on his back until he signed.", "state_response", "torture"),
+        (
+            "In January the Government headed by Askar Mamin resigned.",
+            "state_response",
+            "officials_dismissed",
+        ),
+        ("Nationwide internet blackouts followed.", "state_response", "internet_shutdown"),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
