@@ -88,6 +88,14 @@ def test_start_and_required_words_are_read_from_the_regex():
     assert patterns.required_words(r"\b(?:(?:a |the )?court ruled)(?!\w)") == ({"court "}, {"ruled "})
 
 
+def test_the_word_trie_finds_whole_words_and_word_beginnings():
+    import re
+
+    trie = re.compile(r"\b" + patterns._trie({"un ", "open", "opened ", "fire "}))
+    words = [m.group() for m in trie.finditer("un unrest opening opened fire fires reopen")]
+    assert words == ["un", "opening", "opened", "fire"]
+
+
 def test_a_malformed_codebook_names_its_file(codebook, tmp_path):
     import shutil
 

@@ -136,7 +136,8 @@ class Matcher:
     """Regexes tried only where they can match: at a word that can start them, and only in a
     sentence holding, for each word set the regex requires, one of its words.
 
-    Per sentence: a set lookup per word, then one `re.match` per plausible start.
+    Per sentence: one pass of a compiled trie of every start and required word (so the words
+    that start or satisfy nothing are skipped in C), then one `re.match` per plausible start.
     What a word can start or satisfy is worked out once per distinct word and remembered.
     """
 
@@ -147,53 +148,43 @@ class Matcher:
         self.searched = tuple(i for i, found in enumerate(starts) if found is None)
         self._start_words, self._start_prefixes = _word_index(starts)
         # each required set of each regex is one key (regex * 3 + set number)
-        self._need_count = {i: len(found) for i, found in enumerate(needs) if found}
+        self._needs = tuple(frozenset(i * 3 + k for k in range(len(found))) for i, found in enumerate(needs))
         self._need_words, self._need_prefixes = _word_index(
             {i * 3 + k: words for i, found in enumerate(needs) for k, words in enumerate(found)}
         )
+        entries = {e for found in [*starts, *(w for found in needs for w in found)] for e in found or ()}
+        self._useful_words = re.compile(r"\b" + _trie(entries))
         self._useful: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # word -> (starts, satisfies)
-        self._useless: set[str] = set()  # words seen that start and satisfy nothing
 
     def _lookup(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(regexes `word` can start, regexes whose required word `word` is), remembered."""
-        found = self._useful.get(word)
-        if found is None:
-            found = (
-                _ids_for(word, self._start_words, self._start_prefixes),
-                _ids_for(word, self._need_words, self._need_prefixes),
-            )
-            if found[0] or found[1]:
-                self._useful[word] = found
-            else:
-                self._useless.add(word)
+        found = (
+            _ids_for(word, self._start_words, self._start_prefixes),
+            _ids_for(word, self._need_words, self._need_prefixes),
+        )
+        self._useful[word] = found
         return found
-
-    def starting_with(self, word: str) -> tuple[int, ...]:
-        """Indexes of the regexes that can start at `word`."""
-        return self._lookup(word)[0]
 
     def find(self, lowered: str) -> list[tuple[int, int, int]]:
         """(regex index, start, end) of every match in `lowered`: at most one per regex and start word."""
-        useful, useless, lookup = self._useful, self._useless, self._lookup
+        useful, lookup = self._useful, self._lookup
         satisfied: set[int] = set()
         starts = []
-        for m in WORD_RE.finditer(lowered):
+        for m in self._useful_words.finditer(lowered):
             word = m.group()
-            if word in useless:
-                continue
             can_start, sets = useful.get(word) or lookup(word)
             if sets:
                 satisfied.update(sets)
             if can_start:
                 starts.append((m.start(), can_start))
         found = []
-        regexes, need = self.regexes, self._need_count
+        regexes, needs = self.regexes, self._needs
         ready: dict[int, bool] = {}
         for position, can_start in starts:
             for i in can_start:
                 ok = ready.get(i)
                 if ok is None:
-                    ok = ready[i] = all(i * 3 + k in satisfied for k in range(need.get(i, 0)))
+                    ok = ready[i] = needs[i] <= satisfied
                 if ok:
                     match = regexes[i].match(lowered, position)
                     if match is not None:
@@ -201,6 +192,27 @@ class Matcher:
         for i in self.searched:
             found.extend((i, match.start(), match.end()) for match in regexes[i].finditer(lowered))
         return found
+
+
+def _trie(entries: set[str]) -> str:
+    r"""One regex for a set of whole words ("un ") and word beginnings ("open"), shaped as a trie
+    (sre tries alternatives one by one: shared prefixes make a miss cost a character or two).
+    It matches a whole word: a beginning runs on with \w*, a whole word must end there."""
+    root: dict = {}
+    for entry in entries:
+        node = root
+        for ch in entry:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        children = sorted((ch, child) for ch, child in node.items() if ch)
+        alternatives = [r"(?!\w)" if ch == " " else re.escape(ch) + emit(child) for ch, child in children]
+        if "" in node:
+            alternatives.append(r"\w*")
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return emit(root) if root else "(?!)"
 
 
 def _word_index(sets) -> tuple[dict, dict]:
