@@ -264,6 +264,12 @@ def test_protesters_asking_are_demands(codebook):
     )
     assert set(categories(rows, "demand")) == {"independent_inquiry", "release_prisoners"}
     assert "arrests" not in categories(rows, "state_response")
+    rows = code(
+        "The oil workers asked for what workers everywhere ask for: fair pay, safe conditions and a union "
+        "of their own.",
+        codebook,
+    )  # a colon after the verb opens the list of what is asked for
+    assert set(categories(rows, "demand")) == {"higher_wages", "working_conditions", "independent_unions"}
 
 
 def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):

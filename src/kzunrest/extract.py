@@ -141,7 +141,8 @@ def _framed(sentence: _Sentence, hit_start: int, hit_end: int) -> int | None:
         if f.start() <= hit_start < f.end() or hit_start <= f.start() < hit_end:
             return f.start()
         if f.end() <= hit_start:
-            between = lowered[f.end() : hit_start]
+            # a colon right after the verb opens what is asked for: "ask for: fair pay, a union"
+            between = lowered[f.end() : hit_start].lstrip(" :")
             if len(between.split()) <= window and not _FRAME_BREAK_RE.search(between):
                 return f.start()
         elif f.start() >= hit_end:
