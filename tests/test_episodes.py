@@ -44,6 +44,16 @@ def test_dateline_starts_a_section_with_its_own_reference_date(codebook):
     assert [ep for _, ep in place(text, codebook)] == [None, "january-2022", None, "zhanaozen-2011"]
 
 
+def test_a_day_without_a_year_defers_to_its_sections_episode(codebook):
+    text = (
+        "Police shot striking oil workers in Zhanaozen in December 2011.\n"
+        "Nazarbayev declared a state of emergency in the town in 2011.\n\n"
+        "On 22 December he visited Zhanaozen and promised new jobs to the dismissed workers."
+    )  # published in 2023: "22 December" read from that date alone would fall in 2022
+    placed = place(text, codebook, published=date(2023, 1, 15))
+    assert placed[-1][1] == "zhanaozen-2011"
+
+
 def test_duration_year_does_not_date_the_sentence(codebook):
     text = "Protests over the LPG price spread, fuelled by anger at Nazarbayev, who ruled until 2019."
     assert place(text, codebook)[0][1] == "january-2022"

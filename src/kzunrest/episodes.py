@@ -218,7 +218,11 @@ def place_sentences(
         if decided is not None:
             placed.append(decided)
         elif i in weak and (context is None or context[0] is NEITHER):
-            placed.append(weak[i])
+            # a day without a year is dated from the publication date; the section's own episode
+            # outweighs that ("On 22 December he visited ..." in a 2023 text about 2011)
+            section_choice = _majority(by_section.get(sections[i], Counter()))
+            section_placed = (section_choice, "context: section majority")
+            placed.append(weak[i] if section_choice in (None, weak[i][0]) else section_placed)
         elif not in_list and not rules.event_terms.search(sentence):
             placed.append((NEITHER, "no event named"))
         elif context is not None and (context[0] is not NEITHER or in_list):
