@@ -116,6 +116,8 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("Briefing by the Caspian Rights Monitor, 15 November 2012", None),  # a masthead's date
         ("Policy brief, Central Eurasia Policy Forum, September 2023", None),
         ("Mangistau Riot - December 2011", "zhanaozen-2011"),  # a headline naming its event's date
+        ("Kazakhstan's economy grew by about 5 percent in 2023.", None),  # a year, but no event
+        ("Other protests followed over the next decade.", None),
         (
             "They drew parallels with the 2005 Andijan massacre during the oil workers' strike.",
             "zhanaozen-2011",

@@ -192,6 +192,12 @@ def place_sentences(
             own.append(None)
             if ranked[0][0] is not NEITHER:  # an aside about another year never decides
                 weak[len(own) - 1] = (ranked[0][0], "; ".join(reasons) + " (weak; no context)")
+        elif (
+            ranked[0][0] is not NEITHER
+            and not rules.event_terms.search(sentence)
+            and not any(r.startswith("cue") for r in reasons)
+        ):
+            own.append((NEITHER, "no event named"))  # "The economy grew by 5 percent in 2023"
         else:
             own.append((ranked[0][0], "; ".join(reasons)))
 
