@@ -296,6 +296,27 @@ def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):
     assert "officials_dismissed" not in categories(rows, "state_response")  # a demand listed is not an act
 
 
+def test_a_category_yields_only_to_what_is_coded_in_its_own_clause(codebook):
+    both = code(
+        "Nationwide internet blackouts followed, and the authorities blocked independent news websites.",
+        codebook,
+        EPISODE_2022,
+    )
+    assert categories(both, "state_response") == ["internet_shutdown", "media_restrictions"]
+    sites = code("The authorities blocked independent news websites.", codebook, EPISODE_2022)
+    assert categories(sites, "state_response") == ["media_restrictions"]
+
+
+def test_a_demand_met_is_a_concession_not_a_request(codebook):
+    rows = code(
+        "This demand was met within days, when the price in Mangistau was capped at 50 tenge per litre.",
+        codebook,
+        EPISODE_2022,
+    )
+    concession = row(rows, "state_response", "material_concession")
+    assert (concession["value_low"], concession["unit"]) == (50.0, "tenge_per_litre")
+
+
 def test_headings_and_recommendations_report_no_events(codebook):
     report = (
         "Torture in custody\n"

@@ -560,6 +560,15 @@ def _record_id(*parts) -> str:
     return hashlib.sha256("|".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:20]
 
 
+def _replaces(other: Hit, hit: Hit, lowered: str) -> bool:
+    """`other` is a category `hit` yields to, coded in the same clause ("troops" in a clause about
+    Russian-led troops are those troops; "blocked news sites" is a media restriction)."""
+    if other.category.table != hit.category.table or other.category.id not in hit.category.yields_to:
+        return False
+    between = lowered[min(hit.end, other.end) : max(hit.start, other.start)]
+    return not _REQUEST_BREAK_RE.search(between)
+
+
 def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
     rules = sentence.rules
     list_frame = sentence.index in sentence.doc.list_frames
@@ -568,8 +577,7 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
         hit = first_hit(sentence, rules.categories[i], spans, list_frame)
         if hit is not None:
             hits.append(hit)
-    coded = {(h.category.table, h.category.id) for h in hits}
-    hits = [h for h in hits if not any((h.category.table, other) in coded for other in h.category.yields_to)]
+    hits = [h for h in hits if not any(_replaces(o, h, sentence.lowered) for o in hits)]
     if not hits:
         return []
     figures = []
