@@ -67,6 +67,18 @@ def test_clean_drops_repeated_caption(codebook):
         ),
         ("• Riot unit patrols Janaozen. (Photo: Serik)", ["• Riot unit patrols Janaozen.", "(Photo: Serik)"]),
         ("First line\nSecond line.", ["First line", "Second line."]),
+        (
+            "Members of the Alga! party were arrested. Why? Nobody knows.",
+            [
+                "Members of the Alga! party were arrested.",
+                "Why?",
+                "Nobody knows.",
+            ],
+        ),
+        (
+            'Crowds were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev. Then police came.',
+            ['Crowds were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev.', "Then police came."],
+        ),
     ],
 )
 def test_split_sentences(text, expected):

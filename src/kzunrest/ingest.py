@@ -346,7 +346,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if spans and spans[-1][0] >= offset and _LIST_MARKER_RE.match(text[slice(*spans[-1])]):
                 start = spans.pop()[0]  # "1." joins the sentence it numbers
             spans.extend(_bounded(text, start, end))
-    return spans
+    return _rejoin_exclamations(text, spans)
+
+
+_INNER_END_RE = re.compile(r"[!?][\"”’')\]]*$")
+_LOWER_START_RE = re.compile(r"^[\"“‘'(\[]*[a-z]")
+
+
+def _rejoin_exclamations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join what the sentencizer cut after an inner "!" or "?" ("Members of the Alga! party were
+    arrested", 'were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev'): a piece that goes on
+    in lowercase, or one left ending in an opening bracket or quote, is not a sentence's end."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and "\n" not in text[joined[-1][1] : start]:
+            before = text[slice(*joined[-1])]
+            goes_on = _INNER_END_RE.search(before) and _LOWER_START_RE.match(text[start:end])
+            if goes_on or before.rstrip("\"' ").endswith(tuple(_OPENERS)):
+                joined[-1] = (joined[-1][0], end)
+                continue
+        joined.append((start, end))
+    return joined
 
 
 def _take_opener(text: str, spans: list[tuple[int, int]], start: int, line_start: int) -> int:
