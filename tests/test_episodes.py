@@ -54,6 +54,23 @@ def test_a_day_without_a_year_defers_to_its_sections_episode(codebook):
     assert placed[-1][1] == "zhanaozen-2011"
 
 
+def test_a_heading_naming_an_episode_labels_its_section(codebook):
+    text = (
+        "The 2011 strike and shooting\n"
+        "In May 2011 oil workers went on strike.\n"
+        "Police opened fire on the square.\n\n"
+        "The 2022 unrest\n"
+        "Residents took to the streets in January 2022 over the gas price.\n"
+        "Internet access was shut down across much of the country.\n"
+        "Officials later reported that 238 people had died.\n\n"
+        "Context\n"
+        "Protesters have been detained before.\n"
+    )  # one sentence per line: no paragraph carries the episode from one sentence to the next
+    placed = [ep for _, ep in place(text, codebook)]
+    assert placed[4:7] == ["january-2022"] * 3
+    assert placed[2] == "zhanaozen-2011"
+
+
 def test_duration_year_does_not_date_the_sentence(codebook):
     text = "Protests over the LPG price spread, fuelled by anger at Nazarbayev, who ruled until 2019."
     assert place(text, codebook)[0][1] == "january-2022"

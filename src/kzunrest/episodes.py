@@ -66,6 +66,17 @@ def _episode_of_year(year: int, rules: _Rules) -> str | None:
     return None
 
 
+_HEADING_WORDS = 10
+
+
+def _is_heading(text: str, end: int) -> bool:
+    """The sentence ending at `end` (starting a line) is a heading: a short line of its own
+    without closing punctuation."""
+    line_end = text.find("\n", end)
+    line = text[text.rfind("\n", 0, end) + 1 : len(text) if line_end < 0 else line_end].strip()
+    return len(line.split()) <= _HEADING_WORDS and not line.endswith((".", "!", "?", ":", ";", '"', "”"))
+
+
 def _section_date(sentence: str) -> date | None:
     """The date of a line that is nothing but a full date (a post's dateline)."""
     found = dates.find_dates(sentence)
@@ -165,6 +176,7 @@ def place_sentences(
     own: list[tuple[str | None, str] | None] = []
     weak: dict[int, tuple[str | None, str]] = {}  # weak own evidence, used when context is silent
     sections: list[int] = []
+    heading_starts: list[bool] = []  # a heading line: the episode it names labels what follows
     paragraph_starts: list[bool] = []
     previous_end = None
     for start, end in spans:
@@ -175,6 +187,7 @@ def place_sentences(
         if dateline is not None:
             reference, section = dateline, section + 1
         sections.append(section)
+        heading_starts.append(paragraph_starts[-1] and _is_heading(text, end))
         if dateline is not None:
             own.append((NEITHER, "dateline"))
             continue
@@ -215,7 +228,10 @@ def place_sentences(
 
     placed: list[tuple[str | None, str]] = []
     context: tuple[str | None, str] | None = None  # the paragraph's (or list's) last placement
+    heading: str | None = None  # the episode the last heading names ("The 2022 unrest")
     for i, decided in enumerate(own):
+        if heading_starts[i]:
+            heading = decided[0] if decided is not None else None
         sentence = text[slice(*spans[i])]
         list_item = bool(_LIST_ITEM_RE.match(sentence))
         if paragraph_starts[i] and not (list_item and context is not None and context[1] == "list"):
@@ -233,6 +249,8 @@ def place_sentences(
             placed.append((NEITHER, "no event named"))
         elif context is not None and (context[0] is not NEITHER or in_list):
             placed.append((context[0], "context: the sentence or list before it"))
+        elif heading is not None:
+            placed.append((heading, "context: its section's heading"))
         elif (section_choice := _majority(by_section.get(sections[i], Counter()))) is not None:
             placed.append((section_choice, "context: section majority"))
         else:
