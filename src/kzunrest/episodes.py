@@ -208,7 +208,7 @@ def place_sentences(
         elif (
             ranked[0][0] is not NEITHER
             and not rules.event_terms.search(sentence)
-            and not any(r.startswith("cue") for r in reasons)
+            and all(r.startswith("year") for r in reasons)  # a full date says when something happened
         ):
             own.append((NEITHER, "no event named"))  # "The economy grew by 5 percent in 2023"
         else:
