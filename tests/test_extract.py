@@ -228,6 +228,13 @@ def test_a_state_denial_is_a_denial_not_a_shooting(codebook):
     assert {r["claimant_type"] for r in rows["state_responses"]} == {"official"}
 
 
+def test_a_state_bodys_own_statement_speaks_in_the_states_voice(codebook):
+    text = "However, the legitimate concerns of citizens were exploited by destructive forces."
+    assert "blame_narrative" not in categories(code(text, codebook, EPISODE_2022), "state_response")
+    ministry = code(text, codebook, EPISODE_2022, outlet="Ministry of Internal Affairs of Kazakhstan")
+    assert "blame_narrative" in categories(ministry, "state_response")
+
+
 def test_the_state_actor_named_is_the_claimant_of_its_narrative(codebook):
     rows = code("The authorities called the strikers hooligans and put their leaders on trial.", codebook)
     narrative = row(rows, "state_response", "blame_narrative")

@@ -438,7 +438,10 @@ class _Document:
         self.sentences = sentences
         self.rules = rules
         voice = f"{document.get('title') or ''} {document.get('outlet') or ''}".lower()
-        self.state_voice = bool(rules.context["state_voice"].search(voice))
+        self.state_voice = bool(
+            rules.context["state_voice"].search(voice)
+            or rules.context["state_outlet"].search(document.get("outlet") or "")
+        )
         self.outsider_voice = bool(rules.context["outsider_voice"].search(voice))
         self.list_frames: set[int] = set()
         self.context_claims: dict[int, object] = {}

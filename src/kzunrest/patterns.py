@@ -657,6 +657,7 @@ def load(codebook: Codebook) -> Ruleset:
             "section_break": _compile(context["section_break"], "context.yaml: section_break"),
             "pronoun_speaker": _compile(expand(context["pronoun_speaker"]), "context.yaml: pronoun_speaker"),
             "state_voice": _compile(context["state_voice"], "context.yaml: state_voice"),
+            "state_outlet": _compile(context["state_outlet"], "context.yaml: state_outlet"),
             "outsider_voice": _compile(context["outsider_voice"], "context.yaml: outsider_voice"),
             "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
             "another_estimate": _compile(context["another_estimate"], "context.yaml: another_estimate"),
