@@ -179,6 +179,22 @@ def test_codebook_command_lists_every_category(codebook):
             "officials_dismissed",
         ),
         ("Nationwide internet blackouts followed.", "state_response", "internet_shutdown"),
+        (
+            "Criminal cases for torture were opened against dozens of police officers.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
+        (
+            "Several dozen officers have faced charges of torture.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
+        ("The oil workers' demands were answered with bullets.", "state_response", "lethal_force"),
+        ("Management has refused every request for talks.", "state_response", "ignore"),
+        ("Representatives of the strikers met regional officials.", "state_response", "negotiation"),
+        ("Fires gutted the town hall.", "outcome", "property_damage"),
+        ("The constitutional amendments were approved in a referendum.", "outcome", "policy_change"),
+        ("Relatives demanded that those responsible be named and punished.", "demand", "accountability"),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
@@ -192,6 +208,21 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
     ("text", "table", "category"),
     [
         ("Police did not open fire on the protesters.", "state_response", "lethal_force"),
+        (
+            "Activists say detainees are being beaten in police stations.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),  # detainees and police stations, nobody tried
+        (
+            "Parliament adopted an amnesty covering most of those convicted over the unrest.",
+            "outcome",
+            "convicted",
+        ),
+        (
+            "The Head of State authorised the army to open fire without warning.",
+            "state_response",
+            "lethal_force",
+        ),  # the order, not the firing
         ("The authorities failed to declare national mourning.", "demand", "official_mourning"),
         ("Prices haven't gone up in Aktau.", "trigger", "price_increase"),
         (

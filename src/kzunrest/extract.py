@@ -200,7 +200,9 @@ def _requested(sentence: _Sentence, start: int) -> bool:
     and not the state's own: "Tokayev requested help from the CSTO" is an act of the state."""
     lowered = sentence.lowered
     window = sentence.rules.requested_window
-    for f in sentence.rules.requested.finditer(lowered, 0, start):
+    for f in sentence.rules.requested.finditer(lowered):  # whole text: look-aheads see past `start`
+        if f.end() > start:
+            break
         between = lowered[f.end() : start]
         near = len(between.split()) <= window and not _REQUEST_BREAK_RE.search(between)
         if near and _asker(sentence, f.start()) != "state":
