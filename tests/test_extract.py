@@ -195,6 +195,12 @@ def test_codebook_command_lists_every_category(codebook):
         ("Fires gutted the town hall.", "outcome", "property_damage"),
         ("The constitutional amendments were approved in a referendum.", "outcome", "policy_change"),
         ("Relatives demanded that those responsible be named and punished.", "demand", "accountability"),
+        ("They asked for those who gave the order to shoot to be punished.", "demand", "accountability"),
+        (
+            "Management refused to recognise the union leaders the workers had elected.",
+            "trigger",
+            "labour_rights_restrictions",
+        ),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
@@ -317,6 +323,13 @@ def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):
         text, codebook, title="Resolution on the situation in Kazakhstan", outlet="European Parliament"
     )
     assert resolution["demands"] == []
+    relatives = code(
+        "Relatives of the dead, who gathered outside the prosecutor's office in Almaty, demanded that those "
+        "responsible be named and punished.",
+        codebook,
+        outlet="Steppe Rights Monitor (an NGO)",
+    )  # the NGO reports who asked: the relatives, past the clause put between them and their verb
+    assert categories(relatives, "demand") == ["accountability"]
 
 
 def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):

@@ -29,7 +29,9 @@ _RANGE_BEFORE_RE = re.compile(
 _MONTH_RE = re.compile(r"\b(?:" + "|".join(sorted(dates.MONTHS, key=len, reverse=True)) + r")\b")
 _RANGE_INSIDE_RE = re.compile(r"\d\s*(?:-|–|to|and)\s*\d")
 _RANGE_AFTER_RE = re.compile(r"^\s*(?:-|–|to|and|&)\s*\d")
-_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:of|at|from|in|for|by|against|to|on|about)\s+(?:the\s+)?$")
+_PREPOSITION_BEFORE_RE = re.compile(
+    r"\b(?:of|at|from|in|for|by|against|to|on|about|outside|inside|near|into)\s+(?:the\s+)?$"
+)
 _CLAUSE_CUT_RE = re.compile(r"[,;:(\[]|\s[–—-]+\s")
 _RELATIVE_RE = re.compile(r"\s*(?:who|which|that)\b")
 _PARTICIPLE_RE = re.compile(r"\w+ing\b")
@@ -177,7 +179,9 @@ def _asker(sentence: _Sentence, frame_start: int) -> str | None:
             )
         if found:
             return max(found)[2]
-        if not (inherits or _RELATIVE_RE.match(clause)):
+        # an inserted clause ("Relatives, who gathered outside ..., demanded") leaves the subject before it
+        inserted = not clause.strip() or _RELATIVE_RE.match(clause)
+        if not (inherits or inserted):
             return None
         before = before[:cut]
     return None
