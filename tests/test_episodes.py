@@ -36,6 +36,11 @@ def test_relative_phrase_counts_back_from_published_date(codebook):
     assert placed[0][1] == "zhanaozen-2011"
 
 
+def test_a_dateline_may_carry_the_weekday_and_the_time(codebook):
+    text = "Fri 7 Jan 2022 17.25 GMT\nTroops fired on protesters two days ago."
+    assert [ep for _, ep in place(text, codebook)] == [None, "january-2022"]
+
+
 def test_dateline_starts_a_section_with_its_own_reference_date(codebook):
     text = (
         "January 9, 2022\nTroops fired on protesters a week ago.\n"
@@ -137,6 +142,8 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("On 22 December 2011 the President removed the governor of the region.", "zhanaozen-2011"),
         ("Section III - The events of 16 and 17 December 2011", "zhanaozen-2011"),
         ("Other protests followed over the next decade.", None),
+        ("Our organisation has monitored trials in Kazakhstan since 2008.", None),  # ongoing since
+        ("Plenary Watch, published 20 January 2022", None),
         (
             "They drew parallels with the 2005 Andijan massacre during the oil workers' strike.",
             "zhanaozen-2011",

@@ -67,6 +67,9 @@ def _episode_of_year(year: int, rules: _Rules) -> str | None:
 
 
 _HEADING_WORDS = 10
+_CLOCK_RE = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b\.?|\b\d{1,2}[.:]\d{2}\b|\b(?:gmt|utc|bst|cet|am|pm)\b", re.I
+)
 
 
 def _is_heading(text: str, end: int) -> bool:
@@ -81,8 +84,8 @@ def _section_date(sentence: str) -> date | None:
     """The date of a line that is nothing but a full date (a post's dateline)."""
     found = dates.find_dates(sentence)
     if len(found) == 1 and found[0].year and found[0].day:
-        rest = (sentence[: found[0].start] + sentence[found[0].end :]).strip(" .,:-–|")
-        if len(rest) <= 12:  # e.g. "Posted on", "Updated"
+        rest = _CLOCK_RE.sub("", sentence[: found[0].start] + sentence[found[0].end :]).strip(" .,:-–|")
+        if len(rest) <= 12:  # e.g. "Posted on", "Updated", "Fri 7 Jan 2022 17.25 GMT"
             return dates.resolve(found[0].month, found[0].day, found[0].year, None)
     return None
 
@@ -99,7 +102,7 @@ def _is_masthead(sentence: str) -> bool:
         found
         and found[-1].year
         and not line[found[-1].end :].strip()
-        and line[: found[-1].start].rstrip().endswith(",")
+        and re.search(r"(?:,|\b(?:published|posted|updated|issued))\s*$", line[: found[-1].start], re.I)
     )
 
 
@@ -126,11 +129,13 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             cued.add(eid)
             votes[eid] += 2
             reasons.append(f"cue '{m.group(0)}'")
+    other_span = False
     for year, start in dates.find_years_at(sentence):
         if year in date_years or _CONTRAST_RE.search(sentence, 0, start):
             continue  # "Unlike in 2011, ...": the year is what the sentence is set against
         eid = _episode_of_year(year, rules)
         if eid is None and _DURATION_RE.search(sentence, 0, start):
+            other_span = True
             continue  # "ruled until 2019", "since 1991": a span of time, not when it happened
         # A year outside both episodes dates the sentence when it leads it ("In 2016, police
         # ..."), or says when ("collapsed in 1991") in a sentence naming neither episode;
@@ -156,6 +161,9 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             target = dates.shift(reference, -n, unit)
             votes[_episode_of_date_rules(target, rules)] += 2
             reasons.append(f"relative '{m.group(0)}' from {reference.isoformat()}")
+    if other_span and not votes:  # "has monitored trials since 2008": ongoing, outside both episodes
+        votes[NEITHER] += 2
+        reasons.append("a span of other years")
     return votes, reasons
 
 
