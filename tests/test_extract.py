@@ -197,6 +197,7 @@ def test_codebook_command_lists_every_category(codebook):
         ("Relatives demanded that those responsible be named and punished.", "demand", "accountability"),
         ("They asked for those who gave the order to shoot to be punished.", "demand", "accountability"),
         ("The opposition politician Vladimir Kozlov got seven and a half years.", "outcome", "convicted"),
+        ("Her sentence was later cut to five years on appeal.", "outcome", "convicted"),
         ("Five police officers were also jailed for abuse of power.", "outcome", "convicted"),
         ("Ten years on, nobody has told me who gave the order.", "outcome", "impunity"),
         ("No independent investigation has ever been allowed.", "outcome", "impunity"),
@@ -252,6 +253,7 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "state_response",
             "lethal_force",
         ),  # the order, not the firing
+        ("He said he had ordered troops to shoot to kill 20,000 terrorists.", "outcome", "killed"),
         ("The authorities failed to declare national mourning.", "demand", "official_mourning"),
         ("Prices haven't gone up in Aktau.", "trigger", "price_increase"),
         (

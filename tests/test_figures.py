@@ -286,10 +286,17 @@ def test_another_man_and_one_more_man_are_one_person():
         "it runs 24/7",
         "a handful of police officers were tried",
         "several buildings and a number of shops burned",
+        "said Aigerim Suleimenova, 29, a teacher from Zhanaozen",  # an age after a name
     ],
 )
 def test_not_figures(text):
     assert read(text) == []
+
+
+def test_a_count_after_a_date_and_a_comma_is_not_an_age():
+    assert read("As of 11 January, 9,900 people had been detained") == [
+        ("9,900 people", 9900, 9900, "people", "exact")
+    ]
 
 
 def test_the_16_in_a_casualty_sentence_is_kept_while_the_one_is_not():

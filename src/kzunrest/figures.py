@@ -356,9 +356,19 @@ def _blocked(toks: _Tokens, lex: FigureLexicon) -> set[int]:
         if previous is not None and toks.low[previous] in lex.reference_words:
             _block_chain(toks, i, blocked)  # Article 164, Articles 164 and 174
             continue
-        if _is_list_marker(toks, i) or _is_date(toks, i, lex):
+        if _is_list_marker(toks, i) or _is_date(toks, i, lex) or _is_age(text, s, lex):
             blocked.add(i)
     return blocked
+
+
+_NAME_COMMA_RE = re.compile(r"\b([A-Z][\w'’-]+), $")
+_AGE_AFTER_RE = re.compile(r"\d{1,2}(?:,\s|\.(?!\d)|\s*\))")
+
+
+def _is_age(text: str, start: int, lex: FigureLexicon) -> bool:
+    """An age after a name: "said Aigerim Suleimenova, 29, a teacher" (not "11 January, 9,900")."""
+    name = _NAME_COMMA_RE.search(text, max(0, start - 40), start)
+    return bool(name and _AGE_AFTER_RE.match(text, start) and name.group(1).lower() not in lex.months)
 
 
 def _block_run(toks: _Tokens, i: int, blocked: set[int]) -> bool:
