@@ -198,6 +198,12 @@ def test_codebook_command_lists_every_category(codebook):
         ("They asked for those who gave the order to shoot to be punished.", "demand", "accountability"),
         ("The opposition politician Vladimir Kozlov got seven and a half years.", "outcome", "convicted"),
         ("Her sentence was later cut to five years on appeal.", "outcome", "convicted"),
+        (
+            "5 January – Tokayev removes Nazarbayev as chairman of the Security Council.",
+            "state_response",
+            "officials_dismissed",
+        ),  # a timeline's present tense
+        ("Protesters storm the Almaty city administration.", "outcome", "property_damage"),
         ("Five police officers were also jailed for abuse of power.", "outcome", "convicted"),
         ("Ten years on, nobody has told me who gave the order.", "outcome", "impunity"),
         ("No independent investigation has ever been allowed.", "outcome", "impunity"),
