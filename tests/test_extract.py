@@ -204,6 +204,23 @@ def test_codebook_command_lists_every_category(codebook):
             "officials_dismissed",
         ),  # a timeline's present tense
         ("Protesters storm the Almaty city administration.", "outcome", "property_damage"),
+        ("Around 9,900 people were briefly held for administrative offences.", "state_response", "arrests"),
+        (
+            "Weapons were used by law enforcement officers strictly in accordance with the law.",
+            "state_response",
+            "denial",
+        ),
+        (
+            "No order to fire on peaceful demonstrators was ever given, the prosecutor said.",
+            "state_response",
+            "denial",
+        ),
+        ("Officials dismissed reports of torture as fakes.", "state_response", "denial"),
+        (
+            "The riots were an attempt to seize power, the president said.",
+            "state_response",
+            "blame_narrative",
+        ),
         ("Five police officers were also jailed for abuse of power.", "outcome", "convicted"),
         ("Ten years on, nobody has told me who gave the order.", "outcome", "impunity"),
         ("No independent investigation has ever been allowed.", "outcome", "impunity"),
@@ -260,6 +277,13 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "lethal_force",
         ),  # the order, not the firing
         ("He said he had ordered troops to shoot to kill 20,000 terrorists.", "outcome", "killed"),
+        ("Kazakhstan has ratified the Convention against Torture.", "state_response", "torture"),
+        (
+            "Senior officials have publicly dismissed reports of torture as fakes.",
+            "state_response",
+            "officials_dismissed",
+        ),
+        ("Every citizen has the right to a fair trial.", "state_response", "prosecutions"),
         ("The authorities failed to declare national mourning.", "demand", "official_mourning"),
         ("Prices haven't gone up in Aktau.", "trigger", "price_increase"),
         (
@@ -345,6 +369,13 @@ def test_protesters_asking_are_demands(codebook):
         codebook,
     )  # a colon after the verb opens the list of what is asked for
     assert set(categories(rows, "demand")) == {"higher_wages", "working_conditions", "independent_unions"}
+    rows = code(
+        "They asked for very simple things: that the coefficient be paid, that they be allowed to choose "
+        "their own union, and that whoever ordered the shooting be put on trial.",
+        codebook,
+    )  # the colon opens the list of what was asked, to the end of the sentence
+    assert {"independent_unions", "accountability"} <= set(categories(rows, "demand"))
+    assert "prosecutions" not in categories(rows, "state_response")  # asked for, not done
 
 
 def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):

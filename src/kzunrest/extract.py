@@ -143,8 +143,9 @@ def _framed(sentence: _Sentence, hit_start: int, hit_end: int) -> int | None:
         if f.start() <= hit_start < f.end() or hit_start <= f.start() < hit_end:
             return f.start()
         if f.end() <= hit_start:
-            # a colon right after the verb opens what is asked for: "ask for: fair pay, a union"
-            between = lowered[f.end() : hit_start].lstrip(" :")
+            if _opens_list(lowered, f.end(), hit_start):
+                return f.start()
+            between = lowered[f.end() : hit_start]
             if len(between.split()) <= window and not _FRAME_BREAK_RE.search(between):
                 return f.start()
         elif f.start() >= hit_end:
@@ -152,6 +153,13 @@ def _framed(sentence: _Sentence, hit_start: int, hit_end: int) -> int | None:
             if len(between.split()) <= 4 and not _FRAME_BREAK_RE.search(between):
                 return f.start()
     return None
+
+
+def _opens_list(lowered: str, verb_end: int, start: int) -> bool:
+    """A colon a few words after the demand verb opens the list of what is asked for, to the end
+    of the sentence: "They asked for very simple things: that ..., that ..., and that ..."."""
+    colon = lowered.find(":", verb_end, start)
+    return colon >= 0 and len(lowered[verb_end:colon].split()) <= 4 and ";" not in lowered[colon:start]
 
 
 def _asker(sentence: _Sentence, frame_start: int) -> str | None:
@@ -209,7 +217,7 @@ def _requested(sentence: _Sentence, start: int) -> bool:
             break
         between = lowered[f.end() : start]
         near = len(between.split()) <= window and not _REQUEST_BREAK_RE.search(between)
-        if near and _asker(sentence, f.start()) != "state":
+        if (near or _opens_list(lowered, f.end(), start)) and _asker(sentence, f.start()) != "state":
             return True
     return False
 
