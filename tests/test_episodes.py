@@ -149,6 +149,9 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("Other protests followed over the next decade.", None),
         ("Our organisation has monitored trials in Kazakhstan since 2008.", None),  # ongoing since
         ("Plenary Watch, published 20 January 2022", None),
+        ("Posted on 14 December 2012 by Erlan Dzhumabaev", None),
+        ("Dear President Tokayev,", None),
+        ("This paper compares two waves of protest in Kazakhstan.", None),
         (
             "They drew parallels with the 2005 Andijan massacre during the oil workers' strike.",
             "zhanaozen-2011",
