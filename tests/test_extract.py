@@ -236,7 +236,7 @@ def test_codebook_command_lists_every_category(codebook):
         ("Nobody from Astana came to talk to them.", "state_response", "ignore"),
         ("The government has poured money into the town.", "state_response", "material_concession"),
         (
-            "Nazarbayev's relatives saw their removal from lucrative posts.",
+            "Tokayev ordered the removal of Nazarbayev's relatives from lucrative posts.",
             "state_response",
             "officials_dismissed",
         ),
