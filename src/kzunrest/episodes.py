@@ -67,6 +67,7 @@ def _episode_of_year(year: int, rules: _Rules) -> str | None:
 
 
 _HEADING_WORDS = 10
+_SINCE_RE = re.compile(r"\bsince\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _CLOCK_RE = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b\.?|\b\d{1,2}[.:]\d{2}\b|\b(?:gmt|utc|bst|cet|am|pm)\b", re.I
 )
@@ -135,7 +136,7 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             continue  # "Unlike in 2011, ...": the year is what the sentence is set against
         eid = _episode_of_year(year, rules)
         if eid is None and _DURATION_RE.search(sentence, 0, start):
-            other_span = True
+            other_span = other_span or bool(_SINCE_RE.search(sentence, 0, start))
             continue  # "ruled until 2019", "since 1991": a span of time, not when it happened
         # A year outside both episodes dates the sentence when it leads it ("In 2016, police
         # ..."), or says when ("collapsed in 1991") in a sentence naming neither episode;
@@ -161,7 +162,7 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             target = dates.shift(reference, -n, unit)
             votes[_episode_of_date_rules(target, rules)] += 2
             reasons.append(f"relative '{m.group(0)}' from {reference.isoformat()}")
-    if other_span and not votes:  # "has monitored trials since 2008": ongoing, outside both episodes
+    if other_span and not votes:  # "has monitored trials since 2008": going on since another year
         votes[NEITHER] += 2
         reasons.append("a span of other years")
     return votes, reasons
