@@ -588,6 +588,20 @@ def test_a_post_written_by_someone_is_theirs_until_the_next_dateline(codebook):
     assert types == [("d0:00001", "activist"), ("d0:00003", "unattributed")]
 
 
+def test_an_interviews_answers_are_the_interviewees(codebook):
+    text = (
+        "Aizhan Sarsenova, a lawyer with the Mangystau Legal Aid Centre, defended six of the accused.\n"
+        "Q: What happened on the square?\n"
+        "A: Police opened fire on the crowd. Many were beaten in custody.\n"
+        "Q: Police say they were attacked first.\n"
+        "Police opened fire on demonstrators."
+    )
+    rows = code(text, codebook, published=date(2012, 6, 14))
+    claims = [(r["sentence_id"], r["claimant"], r["claimant_type"]) for r in rows["state_responses"]]
+    assert claims[:2] == [("d0:00002", "Aizhan Sarsenova", "ngo"), ("d0:00003", "Aizhan Sarsenova", "ngo")]
+    assert claims[-1][2] != "ngo"  # after the next question the text speaks for itself again
+
+
 @pytest.mark.parametrize(
     ("text", "table", "category", "actor"),
     [

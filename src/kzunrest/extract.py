@@ -547,6 +547,30 @@ class _Document:
                 author = self._author(m.group("claimant"), i)
             elif author is not None and i not in self.context_claims:
                 self.context_claims[i] = author
+        self._read_interview()
+
+    def _read_interview(self) -> None:
+        """In an interview every sentence of an answer is the interviewee's ("A: The company went
+        to court ..."), unless it names its own source."""
+        ctx = self.rules.context
+        questions = [i for i, r in enumerate(self.sentences) if ctx["question"].match(r["text"])]
+        if not questions:
+            return
+        before = self.document["text"][: self.sentences[questions[0]]["char_start"]]
+        found = ctx["interviewee"].search(before)
+        if found is None:
+            return
+        interviewee = self._author(found.group("claimant"), questions[0])
+        answering = False
+        for i, record in enumerate(self.sentences):
+            if ctx["question"].match(record["text"]):
+                answering = False
+            elif ctx["answer"].match(record["text"]):
+                answering = True
+            elif self._new_line(i) and not answering:
+                continue
+            if answering and i not in self.context_claims:
+                self.context_claims[i] = interviewee
 
     def _author(self, name: str, index: int):
         """The claim of a post's author: typed from the name and how the text introduced it."""
