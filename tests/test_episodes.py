@@ -128,8 +128,9 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind5", GOLD / "blind5" / "episodes.yaml", 0.88),
         (GOLD / "blind6", GOLD / "blind6" / "episodes.yaml", 0.88),
         (GOLD / "blind7", GOLD / "blind7" / "episodes.yaml", 0.79),  # its coder places Q&A lines too
+        (GOLD / "blind8", GOLD / "blind8" / "episodes.yaml", 0.81),  # never tuned on (0.839)
     ],
-    ids=["seeds", "heldout", "blind3", "blind4", "blind5", "blind6", "blind7"],
+    ids=["seeds", "heldout", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
     accuracy, errors = placement_accuracy(seeds, gold, codebook)

@@ -34,8 +34,8 @@ def test_seeds_figures_and_claimants_floors(seeds_report):
 
 # (facts F1, claimant type right) floors per set, a little below today's scores. Claimant types
 # differ by coder convention: blind5 typed members of the European Parliament as ngo, blind6 gave
-# every sentence of a first-person blog to its author; blind7 was the last set written
-# (tests/gold/README.md).
+# every sentence of a first-person blog to its author; blind8 was the last set written and has
+# not been tuned on (tests/gold/README.md).
 GENERALISATION_FLOORS = {
     "heldout": (0.85, 0.85),
     "blind": (0.85, 0.85),
@@ -44,6 +44,7 @@ GENERALISATION_FLOORS = {
     "blind5": (0.85, 0.80),
     "blind6": (0.85, 0.70),
     "blind7": (0.78, 0.75),
+    "blind8": (0.77, 0.85),  # never tuned on: its blind score (0.799) is today's
 }
 
 
