@@ -64,6 +64,13 @@ def _call(url: str, body: dict | None = None, method: str | None = None) -> dict
     return None
 
 
+def _sigint_as_at_a_terminal() -> None:
+    """Ctrl-C reaches a command started at a terminal; a shell starts a background job (`make
+    test &`, a CI runner's script) with SIGINT ignored, and its children inherit that, so the
+    Ctrl-C this test sends would be lost. Start the processes as a terminal would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Processes:
     """The processes this test started and every descendant seen while it ran."""
 
@@ -80,6 +87,7 @@ class Processes:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_sigint_as_at_a_terminal,
             )
         self.started.append(process)
         self.note()
