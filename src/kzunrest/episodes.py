@@ -73,12 +73,18 @@ _CLOCK_RE = re.compile(
 )
 
 
-def _is_heading(text: str, end: int) -> bool:
-    """The sentence ending at `end` (starting a line) is a heading: a short line of its own
-    without closing punctuation."""
+CLOSING = (".", "!", "?", ":", ";", '"', "”", ")")  # what ends a sentence, not a heading
+
+
+def heading_words(text: str, start: int, end: int) -> int | None:
+    """How many words the sentence at [start, end) has when it is a heading, a line of its own
+    without closing punctuation; None when it is not one."""
+    line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    line = text[text.rfind("\n", 0, end) + 1 : len(text) if line_end < 0 else line_end].strip()
-    return len(line.split()) <= _HEADING_WORDS and not line.endswith((".", "!", "?", ":", ";", '"', "”"))
+    if text[line_start:start].strip() or text[end : len(text) if line_end < 0 else line_end].strip():
+        return None
+    line = text[start:end].strip()
+    return None if line.endswith(CLOSING) else len(line.split())
 
 
 def _section_date(sentence: str) -> date | None:
@@ -96,7 +102,7 @@ def _is_masthead(sentence: str) -> bool:
     Rights Monitor, 15 November 2012", "Policy brief, Central Eurasia Policy Forum, September
     2023"): it says when the text was written, not when anything happened."""
     line = sentence.strip()
-    if line.endswith((".", "!", "?", ":", '"', "”")) or len(line.split()) > 14:
+    if line.endswith(CLOSING) or len(line.split()) > 14:
         return False
     found = dates.find_dates(line)
     return bool(
@@ -196,7 +202,8 @@ def place_sentences(
         if dateline is not None:
             reference, section = dateline, section + 1
         sections.append(section)
-        heading_starts.append(paragraph_starts[-1] and _is_heading(text, end))
+        words = heading_words(text, start, end)
+        heading_starts.append(words is not None and words <= _HEADING_WORDS)
         if dateline is not None:
             own.append((NEITHER, "dateline"))
             continue

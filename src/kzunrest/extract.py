@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kzunrest import claimants, dates, figures, schema
+from kzunrest import claimants, dates, episodes, figures, schema
 from kzunrest import patterns as patterns_module
 from kzunrest.codebook import Codebook
 from kzunrest.patterns import Category, Pattern, Ruleset
@@ -483,17 +483,9 @@ class _Document:
             return True
         if ctx["recommendation"].match(text) and index not in self.list_frames:
             return True
-        return (
-            len(text.split()) <= ctx["heading_words"]
-            and not text.endswith((".", "!", "?", ":", '"', "”", ")"))
-            and self._new_line(index)
-            and self._line_ends(index)
-        )
-
-    def _line_ends(self, index: int) -> bool:
-        end = self.sentences[index]["char_end"]
-        rest = self.document["text"][end : end + 80].lstrip(" \t")
-        return not rest or rest.startswith(("\n", "\r"))
+        record = self.sentences[index]
+        words = episodes.heading_words(self.document["text"], record["char_start"], record["char_end"])
+        return words is not None and words <= ctx["heading_words"]
 
     def _new_line(self, index: int) -> bool:
         if index == 0:
