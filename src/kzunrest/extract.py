@@ -545,22 +545,20 @@ class _Document:
         """In an interview every sentence of an answer is the interviewee's ("A: The company went
         to court ..."), unless it names its own source."""
         ctx = self.rules.context
-        questions = [i for i, r in enumerate(self.sentences) if ctx["question"].match(r["text"])]
+        questions = {i for i, r in enumerate(self.sentences) if ctx["question"].match(r["text"])}
         if not questions:
             return
-        before = self.document["text"][: self.sentences[questions[0]]["char_start"]]
-        found = ctx["interviewee"].search(before)
+        first = min(questions)
+        found = ctx["interviewee"].search(self.document["text"][: self.sentences[first]["char_start"]])
         if found is None:
             return
-        interviewee = self._author(found.group("claimant"), questions[0])
+        interviewee = self._author(found.group("claimant"), first)
         answering = False
         for i, record in enumerate(self.sentences):
-            if ctx["question"].match(record["text"]):
+            if i in questions:
                 answering = False
             elif ctx["answer"].match(record["text"]):
                 answering = True
-            elif self._new_line(i) and not answering:
-                continue
             if answering and i not in self.context_claims:
                 self.context_claims[i] = interviewee
 
