@@ -535,6 +535,14 @@ def _figure_rule(spec: dict | None, units: tuple[str, ...], where: str) -> Figur
     )
 
 
+# codebook/context.yaml entries that are plain regular expressions (the others: see `load`)
+_CONTEXT_REGEXES = (
+    "lead_in", "list_item", "bare_marker", "authored", "section_break", "question", "answer", "interviewee",
+    "state_voice", "state_outlet", "outsider_voice", "other_claim", "another_estimate", "not_facts",
+    "recommendation",
+)  # fmt: skip
+
+
 @cache
 def load(codebook: Codebook) -> Ruleset:
     """The codebook's patterns compiled (once per loaded codebook)."""
@@ -649,24 +657,10 @@ def load(codebook: Codebook) -> Ruleset:
         outsider=side_regex("outsiders"),
         protester=side_regex("protesters"),
         context={
-            "lead_in": _compile(context["lead_in"], "context.yaml: lead_in"),
-            "list_item": _compile(context["list_item"], "context.yaml: list_item"),
-            "bare_marker": _compile(context["bare_marker"], "context.yaml: bare_marker"),
-            "authored": _compile(context["authored"], "context.yaml: authored"),
-            "authored_type": str(context["authored_type"]),
-            "section_break": _compile(context["section_break"], "context.yaml: section_break"),
-            "question": _compile(context["question"], "context.yaml: question"),
-            "answer": _compile(context["answer"], "context.yaml: answer"),
-            "interviewee": _compile(context["interviewee"], "context.yaml: interviewee"),
+            **{key: _compile(context[key], f"context.yaml: {key}") for key in _CONTEXT_REGEXES},
             "pronoun_speaker": _compile(expand(context["pronoun_speaker"]), "context.yaml: pronoun_speaker"),
-            "state_voice": _compile(context["state_voice"], "context.yaml: state_voice"),
-            "state_outlet": _compile(context["state_outlet"], "context.yaml: state_outlet"),
-            "outsider_voice": _compile(context["outsider_voice"], "context.yaml: outsider_voice"),
-            "other_claim": _compile(context["other_claim"], "context.yaml: other_claim"),
-            "another_estimate": _compile(context["another_estimate"], "context.yaml: another_estimate"),
-            "not_facts": _compile(context["not_facts"], "context.yaml: not_facts"),
+            "authored_type": str(context["authored_type"]),
             "heading_words": int(context["heading_words"]),
-            "recommendation": _compile(context["recommendation"], "context.yaml: recommendation"),
         },
     )
 
