@@ -90,6 +90,10 @@ def in_set(name: str, column: str, values: list[str], description: str, **kwargs
     )
 
 
+def episode_in_taxonomy(codebook: Codebook, description: str = "episode is a taxonomy episode id.") -> dict:
+    return in_set("episode_in_taxonomy", "episode", sorted(codebook.episodes), description)
+
+
 def suite(
     name: str,
     table_schema,
@@ -188,12 +192,7 @@ def sentences_suite(codebook: Codebook) -> dict:
             *span_checks(),
             checked("span_in_document", "char_end <= the document's n_chars."),
             checked("text_matches_span", "text == documents.text[char_start:char_end]."),
-            in_set(
-                "episode_in_taxonomy",
-                "episode",
-                sorted(codebook.episodes),
-                "episode is a taxonomy episode id (or null: in neither episode).",
-            ),
+            episode_in_taxonomy(codebook, "episode is a taxonomy episode id (or null: in neither episode)."),
         ],
         "One row per sentence, placed in an episode or in neither.",
     )
@@ -209,7 +208,7 @@ def fact_suite(table_id: str, table_name: str, codebook: Codebook) -> dict:
         ),
         *not_null_checks(["rule_id"]),
         # contracts: every id comes from the codebook
-        in_set("episode_in_taxonomy", "episode", episodes, "episode is a taxonomy episode id."),
+        episode_in_taxonomy(codebook),
         in_set(
             "category_in_taxonomy",
             "category",
@@ -475,7 +474,7 @@ def compare_categories_suite(comparison: compare.Comparison, table_id: str, code
         [
             *not_null_checks(["episode"]),
             family_and_category(codebook, [table_id], "category"),
-            in_set("episode_in_taxonomy", "episode", episodes, "episode is a taxonomy episode id."),
+            episode_in_taxonomy(codebook),
             *one_row_per(
                 "category_and_episode",
                 ["category", "episode"],
@@ -513,12 +512,7 @@ def compare_figures_suite(comparison: compare.Comparison, codebook: Codebook) ->
                 )
                 for table_id, name in schema.FACT_TABLES.items()
             ],
-            in_set(
-                "episode_in_taxonomy",
-                "episode",
-                sorted(codebook.episodes),
-                "episode is a taxonomy episode id.",
-            ),
+            episode_in_taxonomy(codebook),
             in_set("unit_in_codebook", "unit", list(codebook.units), "unit is one of codebook/units.yaml."),
             in_set(
                 "qualifier_in_taxonomy",
@@ -552,12 +546,7 @@ def compare_escalation_suite(comparison: compare.Comparison, codebook: Codebook)
         comparison,
         [
             *not_null_checks(["episode", "appearance_rank"]),
-            in_set(
-                "episode_in_taxonomy",
-                "episode",
-                sorted(codebook.episodes),
-                "episode is a taxonomy episode id.",
-            ),
+            episode_in_taxonomy(codebook),
             family_and_category(codebook, ["demand"], "first_category"),
             expect(
                 "family_once_per_episode",
@@ -586,7 +575,7 @@ def compare_episode_overview_suite(comparison: compare.Comparison, codebook: Cod
         comparison,
         [
             *not_null_checks(["episode"]),
-            in_set("episode_in_taxonomy", "episode", episodes, "episode is a taxonomy episode id."),
+            episode_in_taxonomy(codebook),
             *one_row_per("episode", ["episode"], len(episodes), "One row per episode of the codebook."),
             *[at_least(f"{c}_non_negative", c, 0, f"{c} >= 0.") for c in counts],
             not_above("n_outlets", "n_documents", "A document has at most one outlet."),
