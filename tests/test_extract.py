@@ -525,6 +525,9 @@ def test_a_looser_figure_is_another_estimate_only_when_the_text_says_so(codebook
     rows = code("Officials admit that 16 were killed - but campaigners say there were dozens more.", codebook)
     killed = [(r["value_low"], r["qualifier"]) for r in rows["outcomes"] if r["category"] == "killed"]
     assert sorted(killed) == [(16.0, "exact"), (24.0, "vague")]
+    rows = code("13 of them received prison terms of up to seven years.", codebook)
+    convicted = [(r["value_high"], r["unit"]) for r in rows["outcomes"] if r["category"] == "convicted"]
+    assert sorted(convicted) == [(7.0, "years"), (13.0, "people")]  # another measure: its own row
 
 
 @pytest.mark.parametrize(
