@@ -76,6 +76,15 @@ def test_a_heading_naming_an_episode_labels_its_section(codebook):
     assert placed[2] == "zhanaozen-2011"
 
 
+def test_a_name_that_served_in_both_episodes_is_no_cue(codebook):
+    # Karim Massimov was prime minister in 2011 and head of the security service in 2022
+    text = (
+        "Police opened fire on striking oil workers on 16 December 2011. "
+        "A government commission headed by Prime Minister Karim Massimov arrived in the town."
+    )
+    assert [ep for _, ep in place(text, codebook)] == ["zhanaozen-2011"] * 2
+
+
 def test_duration_year_does_not_date_the_sentence(codebook):
     text = "Protests over the LPG price spread, fuelled by anger at Nazarbayev, who ruled until 2019."
     assert place(text, codebook)[0][1] == "january-2022"
