@@ -68,11 +68,12 @@ def test_clean_drops_repeated_caption(codebook):
         ("• Riot unit patrols Janaozen. (Photo: Serik)", ["• Riot unit patrols Janaozen.", "(Photo: Serik)"]),
         ("First line\nSecond line.", ["First line", "Second line."]),
         (
-            "Members of the Alga! party were arrested. Why? Nobody knows.",
+            "Members of the Alga! party were arrested. Why? Nobody knows. Kozlov, of Alga!, was jailed.",
             [
                 "Members of the Alga! party were arrested.",
                 "Why?",
                 "Nobody knows.",
+                "Kozlov, of Alga!, was jailed.",
             ],
         ),
         (

@@ -349,14 +349,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return _rejoin_exclamations(text, spans)
 
 
-_INNER_END_RE = re.compile(r"[!?][\"”’')\]]*$")
+_INNER_END_RE = re.compile(r"[!?][\"”’')\]]*[,;:]?$")
 _LOWER_START_RE = re.compile(r"^[\"“‘'(\[]*[a-z]")
 
 
 def _rejoin_exclamations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join what the sentencizer cut after an inner "!" or "?" ("Members of the Alga! party were
-    arrested", 'were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev'): a piece that goes on
-    in lowercase, or one left ending in an opening bracket or quote, is not a sentence's end."""
+    arrested", "Kozlov, of Alga!, was jailed", 'were chanting "Shal, ket!" ("Old man, go!") at
+    Nazarbayev'): a piece that goes on in lowercase, or one left ending in an opening bracket or
+    quote, is not a sentence's end."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined and "\n" not in text[joined[-1][1] : start]:
