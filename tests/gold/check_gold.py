@@ -3,8 +3,8 @@
 
 Usage:  python tests/gold/check_gold.py [--taxonomy PATH]
 
-Checks, for tests/gold/seeds.yaml + episodes.yaml (texts in seeds/) and, when present,
-tests/gold/heldout/gold.yaml + episodes.yaml + manifest.yaml (texts in tests/gold/heldout/):
+Checks, for tests/gold/seeds.yaml + episodes.yaml (texts in seeds/) and for each set with its
+own texts (tests/gold/heldout/, tests/gold/blind*/: gold.yaml + episodes.yaml + manifest.yaml):
 
   * every evidence string occurs in its file (after collapsing runs of whitespace) and lies
     inside one sentence (a rough splitter: line breaks and . ! ? followed by a capital);
@@ -378,17 +378,18 @@ def main(argv=None) -> int:
     if (HERE / "episodes.yaml").is_file():
         rows = check_episodes(HERE / "episodes.yaml", seeds_dir, tax, rep, seed_docs)
         lines.append(f"episodes.yaml: {len(rows)} sentences")
-    held = HERE / "heldout"
-    if held.is_dir():
+    for held in [HERE / "heldout", *sorted(HERE.glob("blind*"))]:  # sets with their own texts
+        if not held.is_dir():
+            continue
         hdocs: dict = {}
         if (held / "manifest.yaml").is_file():
             check_manifest(held / "manifest.yaml", held, rep)
         if (held / "gold.yaml").is_file():
             facts = check_facts(held / "gold.yaml", held, tax, rep, hdocs)
-            lines.append(summary(facts, "heldout/gold.yaml"))
+            lines.append(summary(facts, f"{held.name}/gold.yaml"))
         if (held / "episodes.yaml").is_file():
             rows = check_episodes(held / "episodes.yaml", held, tax, rep, hdocs, require_all=True)
-            lines.append(f"heldout/episodes.yaml: {len(rows)} sentences")
+            lines.append(f"{held.name}/episodes.yaml: {len(rows)} sentences")
     if not args.quiet:
         for w in rep.warnings:
             print(w)
