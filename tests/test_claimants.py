@@ -178,6 +178,19 @@ def test_a_postposed_source_covers_its_own_chunk_only():
     assert at(sentence, "more than 100") == Claim("official figures", "official")
 
 
+def test_by_a_count_the_counter_claims_its_clause():
+    sentence = (
+        "Police opened fire, killing 14 people by the official count; local activists said dozens more died."
+    )
+    assert per_figure(sentence) == [
+        ("14 people", "the official count", "official"),
+        ("dozens", "local activists", "activist"),
+    ]
+    sentence = "By the Monitor's count, at least 30 detainees were tortured."
+    assert at(sentence, "at least 30") == Claim("the Monitor", "other")
+    assert at("The count of the dead rose to 14 by Friday.", "14") == Claim(None, "unattributed")
+
+
 def test_claimant_after_the_clause():
     assert at("Some 2,300 people had been detained, the interior ministry said.", "Some 2,300") == Claim(
         "the interior ministry", "official"
@@ -247,6 +260,8 @@ def test_a_pronoun_is_resolved_in_the_sentence_or_from_context():
     context = "Tokayev asked the Collective Security Treaty Organization for help. "
     sentence = "In a televised address on 7 January he said he had authorised troops to fire without warning."
     assert at(sentence, "fire without", context=context) == Claim("Tokayev", "official")  # a known person
+    sentence = "On Friday he said he had authorised troops to fire without warning."  # a weekday is no name
+    assert at(sentence, "fire without", context=context) == Claim("Tokayev", "official")
 
 
 def test_whole_sentence_when_no_span_is_given():

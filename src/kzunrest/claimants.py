@@ -54,6 +54,7 @@ class ClaimantLexicon:
     put_window: int
     participles: frozenset[str]
     sources: frozenset[str]
+    counts: frozenset[str]  # "by the official count", "by the Monitor's tally"
     source_followers: frozenset[str]
     source_links: frozenset[str]
     exclusions: tuple[tuple[str, ...], ...]
@@ -116,6 +117,7 @@ def lexicon(codebook: Codebook | None = None) -> ClaimantLexicon:
         *cues["put_verbs"],
         *cues["participles"],
         *cues["sources"],
+        *cues["counts"],
         *(_words(p)[0] for p in cues["citing"]),
     }
     # The prefilter needs one telling word per cue: "reported" for "as reported by", not "as".
@@ -134,6 +136,7 @@ def lexicon(codebook: Codebook | None = None) -> ClaimantLexicon:
         put_window=int(cues["put_window"]),
         participles=frozenset(cues["participles"]),
         sources=frozenset(cues["sources"]),
+        counts=frozenset(cues["counts"]),
         source_followers=frozenset(cues["source_followers"]),
         source_links=frozenset(cues["source_links"]),
         exclusions=tuple(_words(p) for p in cues["exclusions"]),
@@ -399,6 +402,8 @@ def _cues(s: _Sentence, lex: ClaimantLexicon) -> list[_Cue]:
                 if tuple(low[i : i + len(phrase)]) == phrase:
                     cue = _according(s, i, len(phrase), lex, "according")
                     break
+        if cue is None and t in lex.counts:
+            cue = _by_count(s, i, lex)
         if cue is None and t in lex.participles:
             cue = _participle(s, i, cues[-1] if cues else None, lex)
         speaker_before = i > 0 and (s.capitalised(i - 1) or low[i - 1] in lex.pronouns)
@@ -446,6 +451,22 @@ def _according(s: _Sentence, i: int, length: int, lex: ClaimantLexicon, kind: st
         chunk = next((k + 1 for k in range(i - 2, segment[0] - 1, -1) if s.low[k] == ","), segment[0])
         scope = (chunk, segment[1])
     return _Cue(anchor=i, scope=scope, claimant=(a, b), kind=kind)
+
+
+def _by_count(s: _Sentence, i: int, lex: ClaimantLexicon) -> _Cue | None:
+    """ "by the official count", "By the Monitor's count, at least 30 ...": the counter claims its
+    clause, or (after a comma) the chunk before it, as "according to" does."""
+    by = next((k for k in range(i - 1, max(i - 5, -1), -1) if s.low[k] == "by"), None)
+    if by is None or any(not s.low[k][0].isalnum() for k in range(by + 1, i)):
+        return None
+    owner = next((k for k in range(by + 1, i) if s.low[k].endswith(("'s", "’s"))), None)
+    cue = _according(s, by, 1, lex, "according")
+    if cue is None:
+        return None
+    cue.claimant = (by + 1, i + 1)
+    if owner is not None:  # "the Monitor's count" -> the Monitor
+        cue.claimant, cue.named = None, s.text[s.start[by + 1] : s.end[owner] - 2]
+    return cue
 
 
 def _participle(s: _Sentence, i: int, previous: _Cue | None, lex: ClaimantLexicon) -> _Cue | None:
