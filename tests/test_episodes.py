@@ -141,8 +141,21 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind8", GOLD / "blind8" / "episodes.yaml", 0.82),
         (GOLD / "blind9", GOLD / "blind9" / "episodes.yaml", 0.87),  # blind score 0.891
         (GOLD / "blind10", GOLD / "blind10" / "episodes.yaml", 0.78),  # blind score 0.802
+        (GOLD / "blind11", GOLD / "blind11" / "episodes.yaml", 0.86),  # blind score 0.878
     ],
-    ids=["seeds", "heldout", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10"],
+    ids=[
+        "seeds",
+        "heldout",
+        "blind3",
+        "blind4",
+        "blind5",
+        "blind6",
+        "blind7",
+        "blind8",
+        "blind9",
+        "blind10",
+        "blind11",
+    ],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
     accuracy, errors = placement_accuracy(seeds, gold, codebook)
