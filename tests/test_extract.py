@@ -547,6 +547,11 @@ def test_each_count_goes_to_the_words_it_counts(codebook, text):
 def test_person_counts_need_a_number(codebook):
     rows = code("He expressed condolences to the families of people killed and detained.", codebook)
     assert rows["outcomes"] == []
+    # a length of time counts no one; officialese "bodies" are agencies, not the dead
+    rows = code("For seven months, the sacked workers kept up a protest on the square.", codebook)
+    assert rows["outcomes"] == []
+    rows = code("As a result, 22 employees of law enforcement bodies have been brought to trial.", codebook)
+    assert "killed" not in categories(rows, "outcome")
 
 
 def test_responses_carry_the_figure_that_measures_them(codebook):

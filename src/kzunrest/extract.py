@@ -297,6 +297,7 @@ def _accepts(category: Category, figure, hit: Hit | None = None) -> bool:
         rule = category.figure
         return bool(
             rule.unitless
+            and not figure.duration  # "For seven months, the sacked workers ..." counts no one
             and hit
             and _distance((hit.start, hit.end), (figure.start, figure.end)) <= UNITLESS_REACH
         )

@@ -31,6 +31,7 @@ class Figure:
     unit: str | None  # one of codebook/units.yaml, or None when the text counts something else
     qualifier: str  # exact | at_least | more_than | about | up_to | vague
     role: str | None = None  # "from" | "to": the two ends of a change ("from 60 to 120 tenge")
+    duration: bool = False  # a length of time no unit counts ("for seven months", "72 hours")
 
 
 # Token kinds.
@@ -709,7 +710,8 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
     low, high, qualifier = _bounds(low, high, q.qualifier, qualifier)
     start = toks.start[cue_start]
     end = max(toks.end[last - 1], unit_end)
-    return Figure(start, end, low, high, unit, qualifier)
+    duration = unit is None and unit_end >= 0  # a duration noun without a unit of its own
+    return Figure(start, end, low, high, unit, qualifier, duration=duration)
 
 
 def _age(toks: _Tokens, j: int) -> bool:
