@@ -292,6 +292,28 @@ def test_codebook_command_lists_every_category(codebook):
             "trigger",
             "labour_rights_restrictions",
         ),
+        (
+            "Internet and mobile-phone connections to the town were cut.",
+            "state_response",
+            "internet_shutdown",
+        ),
+        ("Criminal prosecution was carried out against 1,253 persons.", "state_response", "prosecutions"),
+        (
+            "22 employees of law enforcement bodies have been brought to criminal liability for torture.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
+        (
+            "Criminal cases have been sent to court against 6 servicemen of the National Guard.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
+        ("Nazarbayev sacked his son-in-law Timur Kulibayev.", "state_response", "officials_dismissed"),
+        (
+            "Tokayev removed several Nazarbayev relatives from senior posts.",
+            "state_response",
+            "officials_dismissed",
+        ),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
@@ -341,6 +363,16 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "lethal_force",
         ),
         ("The ministry warned that sentences of up to ten years will be imposed.", "outcome", "convicted"),
+        (
+            "Tokayev dismissed as “an outright lie” reports that demonstrators had been shot.",
+            "state_response",
+            "officials_dismissed",
+        ),
+        (
+            "The president ordered the police, who fired on the strikers.",
+            "state_response",
+            "officials_dismissed",
+        ),
     ],
 )
 def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, category):
