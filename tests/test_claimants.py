@@ -178,6 +178,11 @@ def test_a_postposed_source_covers_its_own_chunk_only():
     assert at(sentence, "more than 100") == Claim("official figures", "official")
 
 
+def test_a_claimant_ends_at_another_cues_verb():
+    sentence = "The prosecutor said claims about hundreds of unrecorded dead do not correspond to reality."
+    assert at(sentence, "hundreds") == Claim("The prosecutor", "official")
+
+
 def test_by_a_count_the_counter_claims_its_clause():
     sentence = (
         "Police opened fire, killing 14 people by the official count; local activists said dozens more died."
