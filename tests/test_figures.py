@@ -32,6 +32,8 @@ def only(text: str) -> tuple:
         ("4,400 people have been arrested", 4400),
         ("4,404 participants in the riots have been detained", 4404),
         ("a town of 100\u00a0000 inhabitants", 100000),
+        ("10 000 people were detained", 10000),  # ingest turns a no-break space into a space
+        ("2 000 protesters gathered", 2000),
         ("two hundred protesters gathered", 200),
         ("two hundred and twenty protesters gathered", 220),
         ("twenty-five workers were fired", 25),
@@ -261,6 +263,7 @@ def test_another_man_and_one_more_man_are_one_person():
         "in the 1990s and the '90s",
         "On 16 December police opened fire.",
         "On December 16 police opened fire.",
+        "On December 16 2011 police opened fire.",
         "the December 16 to 17 incident",
         "On 16 and 17 December 2011, violence broke out.",
         "On 4 and 5 January rallies were overtaken by violence.",

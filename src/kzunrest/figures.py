@@ -45,10 +45,12 @@ _FIRST_CHAR_KIND = {
 _NUMERIC_FIRST = frozenset("0123456789½¼¾")
 _CLOCK_WORDS = frozenset({"am", "pm", "o'clock", "o’clock", "hrs"})
 
-# Tokens: a number ("4,400", "7.5", "1/2"), a vulgar fraction, a word (with inner apostrophes), or
-# one other visible character. The capturing group makes re.split keep the tokens.
+# Tokens: a number ("4,400", "10 000" (thousands set apart by a space, as ingest leaves a no-break
+# space), "7.5", "1/2"), a vulgar fraction, a word (with inner apostrophes), or one other visible
+# character. The capturing group makes re.split keep the tokens.
 _TOKEN = re.compile(
-    r"([a-z]+(?:['’][a-z]+)*|\d+(?:[,\u00a0\u202f]\d{3})*(?:\.\d+)?(?:/\d+)?|[½¼¾]|[^\W\d_]+|[^\w\s])"
+    r"([a-z]+(?:['’][a-z]+)*|\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d+(?:[,\u00a0\u202f]\d{3})*(?:\.\d+)?(?:/\d+)?"
+    r"|[½¼¾]|[^\W\d_]+|[^\w\s])"
 )
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 _DIGIT = re.compile(r"[0-9½¼¾]")
@@ -541,7 +543,7 @@ def _number(toks: _Tokens, i: int, lex: FigureLexicon, blocked: set[int]) -> tup
         raw = toks.raw(i)
         if "/" in raw:
             return None
-        value = float(re.sub(r"[,\u00a0\u202f]", "", raw))
+        value = float(re.sub(r"[, \u00a0\u202f]", "", raw))
         j = i + 1
         value, j = _fraction(toks, j, value, lex)
         if j < toks.n and toks.kind[j] == _WORD:
@@ -696,6 +698,13 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
         return None
     if q.year_like and cue is None:
         previous = toks.low[q.first - 1] if q.first > 0 else ""
+        if (
+            previous.isdigit()
+            and len(previous) <= 2
+            and q.first > 1
+            and toks.low[q.first - 2] in lex.months
+        ):
+            previous = toks.low[q.first - 2]  # "December 16 2011": the year of a date
         if previous in lex.year_openers or after_cue is None and (unit is None or unit_index != q.last):
             return None  # "in 2011", "since 1991 or so", "the 2012 trial"; but "2000 troops", "2000 or more"
     if unit is None and bare and lex.person_count.search(lowered):
