@@ -698,12 +698,7 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
         return None
     if q.year_like and cue is None:
         previous = toks.low[q.first - 1] if q.first > 0 else ""
-        if (
-            previous.isdigit()
-            and len(previous) <= 2
-            and q.first > 1
-            and toks.low[q.first - 2] in lex.months
-        ):
+        if previous.isdigit() and len(previous) <= 2 and q.first > 1 and toks.low[q.first - 2] in lex.months:
             previous = toks.low[q.first - 2]  # "December 16 2011": the year of a date
         if previous in lex.year_openers or after_cue is None and (unit is None or unit_index != q.last):
             return None  # "in 2011", "since 1991 or so", "the 2012 trial"; but "2000 troops", "2000 or more"
