@@ -586,6 +586,26 @@ def test_person_counts_need_a_number(codebook):
     assert "killed" not in categories(rows, "outcome")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 22-year-old man who had gone out to buy bread was shot dead.",
+        "Her husband was wounded in the square and died in hospital a month later.",
+        "He was 23 when he was shot dead on the square.",  # an age is no count
+        "Zhaksylyk Turbayev, a union activist at Karazhanbasmunai, was killed.",
+    ],
+)
+def test_one_person_killed_counts_one(codebook, text):
+    killed = row(code(text, codebook), "outcome", "killed")
+    assert (killed["value_low"], killed["value_high"], killed["qualifier"]) == (1.0, 1.0, "exact")
+
+
+def test_one_person_detained_is_an_arrest_not_a_count(codebook):
+    rows = code("A man was detained by police in Zhanaozen.", codebook)
+    assert categories(rows, "state_response") == ["arrests"]  # the police detained him: not tried
+    assert rows["outcomes"] == []
+
+
 def test_responses_carry_the_figure_that_measures_them(codebook):
     rows = code(
         "Its forces may be emboldened by the 3000 Russian and other troops flown in.", codebook, EPISODE_2022

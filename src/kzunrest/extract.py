@@ -612,10 +612,10 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
     hits = [h for h in hits if not any(_replaces(o, h, sentence.lowered) for o in hits)]
     if not hits:
         return []
-    figures = []
+    found = []
     if any(h.category.figure is not None for h in hits):
-        figures = sentence.doc.figures(sentence.text)
-    given = assign_figures(hits, figures, sentence)
+        found = sentence.doc.figures(sentence.text)
+    given = assign_figures(hits, found, sentence)
     record = sentence.record
     episode = record["episode"]
     window = codebook.episodes[episode].window
@@ -625,13 +625,12 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
     for i, hit in enumerate(hits):
         category = hit.category
         own = given.get(i) or []
-        if (
-            category.figure is not None
-            and category.figure.required
-            and not own
-            and not hit.pattern.figure_optional
-        ):
-            continue
+        if category.figure is not None and category.figure.required and not own:
+            one = category.figure.single and category.figure.single.search(sentence.lowered)
+            if one:  # "a 22-year-old man ... was shot dead": one person
+                own = [figures.Figure(one.start(), one.end(), 1.0, 1.0, "people", "exact")]
+            elif not hit.pattern.figure_optional:
+                continue
         for figure in own or [None]:
             span = (
                 (hit.start, hit.end)

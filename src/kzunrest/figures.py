@@ -696,6 +696,8 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
         return None
     if unit == "years" and _age(toks, unit_index):
         return None
+    if unit is None and _age_when(toks, q):
+        return None
     if q.year_like and cue is None:
         previous = toks.low[q.first - 1] if q.first > 0 else ""
         if previous.isdigit() and len(previous) <= 2 and q.first > 1 and toks.low[q.first - 2] in lex.months:
@@ -724,6 +726,17 @@ def _age(toks: _Tokens, j: int) -> bool:
     if k < toks.n and toks.low[k] in ("-", "–"):
         k += 1
     return k < toks.n and toks.low[k] in ("old", "olds")
+
+
+def _age_when(toks: _Tokens, q: _Quantity) -> bool:
+    """ "he was 23 when he was shot": a person's age at the time, not a count."""
+    return (
+        q.first >= 2
+        and toks.low[q.first - 2] in ("he", "she", "who", "i")
+        and toks.low[q.first - 1] in ("was", "is")
+        and q.last < toks.n
+        and toks.low[q.last] == "when"
+    )
 
 
 def _bounds(low, high, shape: str, qualifier: str) -> tuple[float | None, float | None, str]:

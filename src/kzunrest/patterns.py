@@ -64,6 +64,7 @@ class FigureRule:
     many: bool  # one row per figure (outcome counts), else the nearest figure only
     unitless: str | None  # the unit of a bare number right beside the words ("killing at least 15")
     reach: int  # how many characters away from its words a figure may stand
+    single: re.Pattern | None  # one person named as the subject ("a 22-year-old man was shot dead"): 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -519,7 +520,9 @@ def _words_in(text: str, vocabulary: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in WORD_RE.findall(text.lower()) if w in vocabulary)
 
 
-def _figure_rule(spec: dict | None, units: tuple[str, ...], where: str) -> FigureRule | None:
+def _figure_rule(
+    spec: dict | None, units: tuple[str, ...], expand: _Expander, where: str
+) -> FigureRule | None:
     if not spec:
         return None
     accepted = tuple(spec.get("units") or ())
@@ -532,6 +535,7 @@ def _figure_rule(spec: dict | None, units: tuple[str, ...], where: str) -> Figur
         many=bool(spec.get("many", False)),
         unitless=spec.get("unitless"),
         reach=int(spec.get("reach", 90)),
+        single=_phrase_list(spec.get("single"), expand, f"{where}.figure.single"),
     )
 
 
@@ -615,7 +619,7 @@ def load(codebook: Codebook) -> Ruleset:
                     negatable=bool(cspec.get("negation", table_spec.get("negation", True))),
                     modal=bool(cspec.get("modal", table_spec.get("modal", False))),
                     source=cspec.get("source"),
-                    figure=_figure_rule(cspec.get("figure"), codebook.units, here),
+                    figure=_figure_rule(cspec.get("figure"), codebook.units, expand, here),
                     requested_blocks=bool(
                         cspec.get("requested_blocks", table_spec.get("requested_blocks", False))
                     ),
