@@ -85,6 +85,20 @@ def test_a_name_that_served_in_both_episodes_is_no_cue(codebook):
     assert [ep for _, ep in place(text, codebook)] == ["zhanaozen-2011"] * 2
 
 
+def test_a_heading_naming_only_a_year_labels_its_section_without_outvoting_the_text(codebook):
+    text = (
+        "Protests over the LPG price began in Zhanaozen.\n"
+        "Tokayev declared a state of emergency.\n"
+        "Police fired on the crowd in Almaty.\n\n"
+        "The shadow of 2011\n"
+        "A court ruled the strike illegal.\n"
+        "Police opened fire on the crowd, killing 14 people.\n"
+    )
+    placed = [ep for _, ep in place(text, codebook)]
+    assert placed[3:] == ["zhanaozen-2011"] * 3
+    assert placed[:3] == ["january-2022"] * 3
+
+
 def test_duration_year_does_not_date_the_sentence(codebook):
     text = "Protests over the LPG price spread, fuelled by anger at Nazarbayev, who ruled until 2019."
     assert place(text, codebook)[0][1] == "january-2022"

@@ -223,6 +223,7 @@ def place_sentences(
                 weak[len(own) - 1] = (ranked[0][0], "; ".join(reasons) + " (weak; no context)")
         elif (
             ranked[0][0] is not NEITHER
+            and not (heading_starts[-1] and len(sentence.split()) > 1)  # "The shadow of 2011" names its topic
             and not rules.event_terms.search(sentence)
             and all(r.startswith("year") for r in reasons)  # a full date says when something happened
         ):
@@ -234,6 +235,8 @@ def place_sentences(
     whole = Counter()
     for i, (decided, sec) in enumerate(zip(own, sections, strict=True)):
         decided = decided or weak.get(i)
+        if heading_starts[i]:
+            continue  # a heading labels what follows it; it does not outvote the text around it
         if decided is not None and decided[0] is not NEITHER:
             by_section.setdefault(sec, Counter())[decided[0]] += 1
             whole[decided[0]] += 1
