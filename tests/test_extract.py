@@ -309,6 +309,9 @@ def test_codebook_command_lists_every_category(codebook):
             "security_forces_prosecuted",
         ),
         ("Nazarbayev sacked his son-in-law Timur Kulibayev.", "state_response", "officials_dismissed"),
+        ("They put a plastic bag over my head.", "state_response", "torture"),
+        ("The defendants said their confessions were beaten out of them.", "state_response", "torture"),
+        ("Officers beat him with batons for two days to make him confess.", "state_response", "torture"),
         (
             "Tokayev removed several Nazarbayev relatives from senior posts.",
             "state_response",
