@@ -455,6 +455,13 @@ def test_protesters_asking_are_demands(codebook):
     )  # the colon opens the list of what was asked, to the end of the sentence
     assert {"independent_unions", "accountability"} <= set(categories(rows, "demand"))
     assert "prosecutions" not in categories(rows, "state_response")  # asked for, not done
+    rows = code(
+        "The protesters' demands widened to include the resignation of the government and an end to the "
+        "influence of former President Nursultan Nazarbayev.",
+        codebook,
+        EPISODE_2022,
+    )
+    assert set(categories(rows, "demand")) == {"government_resignation", "leader_exit"}
 
 
 def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):
