@@ -268,6 +268,17 @@ def test_codebook_command_lists_every_category(codebook):
         ("Five police officers were also jailed for abuse of power.", "outcome", "convicted"),
         ("Ten years on, nobody has told me who gave the order.", "outcome", "impunity"),
         ("No independent investigation has ever been allowed.", "outcome", "impunity"),
+        (
+            "Cases were brought against a handful of police officers, and none had been convicted.",
+            "outcome",
+            "impunity",
+        ),
+        (
+            "Human Rights Watch is not aware of any officer being charged over the killings.",
+            "outcome",
+            "impunity",
+        ),
+        ("They proposed an international inquiry, which the government rejected.", "outcome", "impunity"),
         ("The company went on to sack more than 2,000 workers.", "outcome", "workers_dismissed"),
         ("Her son was shot in the back on the town square.", "state_response", "lethal_force"),
         ("Jobs were later found for many of the sacked workers.", "state_response", "material_concession"),
