@@ -278,7 +278,7 @@ def test_codebook_command_lists_every_category(codebook):
             "outcome",
             "impunity",
         ),
-        ("They proposed an international inquiry, which the government rejected.", "outcome", "impunity"),
+        ("The report backed an international inquiry, which the government rejected.", "outcome", "impunity"),
         ("The company went on to sack more than 2,000 workers.", "outcome", "workers_dismissed"),
         ("Her son was shot in the back on the town square.", "state_response", "lethal_force"),
         ("Jobs were later found for many of the sacked workers.", "state_response", "material_concession"),
