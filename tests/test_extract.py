@@ -3,6 +3,7 @@ claimants, actors, dates, and the evidence every row carries. Plain functions, n
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pyarrow.parquet as pq
@@ -55,6 +56,15 @@ def test_every_taxonomy_category_has_patterns_and_every_pattern_start_words(code
             assert p.rule_id.startswith(f"{table}.{cid}."), p.rule_id
             assert p.starts, f"{p.rule_id}: start words unknown, so it would be searched in every sentence"
     assert not rules.matcher.searched
+
+
+def test_no_pattern_ends_in_one_digit(codebook):
+    """A pattern is bounded by (?!\\w): one that ends in a lone \\d ("set at \\d") can never match
+    "set at 50", so it silently never fires."""
+    rules = patterns.load(codebook)
+    for category in rules.categories:
+        for p in category.patterns:
+            assert not re.search(r"\\d(?:\||\)*$)", p.source), f"{p.rule_id}: ends in one digit; write \\d+"
 
 
 @pytest.mark.parametrize("corpus", ["seeds", "heldout"])
@@ -320,6 +330,11 @@ def test_codebook_command_lists_every_category(codebook):
             "security_forces_prosecuted",
         ),
         ("Nazarbayev sacked his son-in-law Timur Kulibayev.", "state_response", "officials_dismissed"),
+        (
+            "The price of gas in Mangystau has been set at 50 tenge per litre.",
+            "state_response",
+            "material_concession",
+        ),
         ("They put a plastic bag over my head.", "state_response", "torture"),
         ("The defendants said their confessions were beaten out of them.", "state_response", "torture"),
         ("Officers beat him with batons for two days to make him confess.", "state_response", "torture"),
