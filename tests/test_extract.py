@@ -335,6 +335,18 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "material_concession",
         ),
+        ("The companies sacked close to 2,000 of the strikers.", "outcome", "workers_dismissed"),
+        ("The protests grew out of economic and social grievances.", "trigger", "economic_hardship"),
+        (
+            "The Government will introduce a moratorium on utility tariff increases.",
+            "state_response",
+            "material_concession",
+        ),
+        (
+            "Tokayev set up a public fund that wealthy businessmen are to pay into.",
+            "state_response",
+            "material_concession",
+        ),
         ("They put a plastic bag over my head.", "state_response", "torture"),
         ("The defendants said their confessions were beaten out of them.", "state_response", "torture"),
         ("Officers beat him with batons for two days to make him confess.", "state_response", "torture"),
@@ -372,6 +384,7 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "lethal_force",
         ),  # the order, not the firing
         ("He said he had ordered troops to shoot to kill 20,000 terrorists.", "outcome", "killed"),
+        ("Then I saw police firing from the rooftops at the people.", "trigger", "layoffs"),
         ("Kazakhstan has ratified the Convention against Torture.", "state_response", "torture"),
         (
             "Senior officials have publicly dismissed reports of torture as fakes.",
