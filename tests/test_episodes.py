@@ -156,6 +156,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind9", GOLD / "blind9" / "episodes.yaml", 0.87),  # blind score 0.891
         (GOLD / "blind10", GOLD / "blind10" / "episodes.yaml", 0.78),  # blind score 0.802
         (GOLD / "blind11", GOLD / "blind11" / "episodes.yaml", 0.86),  # blind score 0.878
+        (GOLD / "blind12", GOLD / "blind12" / "episodes.yaml", 0.80),  # blind score 0.817
+        (GOLD / "blind13", GOLD / "blind13" / "episodes.yaml", 0.80),  # blind score 0.816
     ],
     ids=[
         "seeds",
@@ -169,6 +171,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         "blind9",
         "blind10",
         "blind11",
+        "blind12",
+        "blind13",
     ],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):

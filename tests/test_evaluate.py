@@ -37,8 +37,8 @@ def test_seeds_figures_and_claimants_floors(seeds_report):
 
 # (facts F1, claimant type right) floors per set, a little below today's scores. Claimant types
 # differ by coder convention: blind5 typed members of the European Parliament as ngo, blind6 gave
-# every sentence of a first-person blog to its author; blind9, blind10 and blind11 (session 3) were
-# the last sets written: their floors sit below their first, blind scores (tests/gold/README.md).
+# every sentence of a first-person blog to its author; blind9 to blind13 (session 3) were the last
+# sets written: their floors sit below their first, blind scores (tests/gold/README.md).
 GENERALISATION_FLOORS = {
     "heldout": (0.85, 0.85),
     "blind": (0.85, 0.85),
@@ -51,6 +51,8 @@ GENERALISATION_FLOORS = {
     "blind9": (0.73, 0.88),  # blind score 0.758
     "blind10": (0.71, 0.85),  # blind score 0.737
     "blind11": (0.79, 0.92),  # blind score 0.820
+    "blind12": (0.73, 0.60),  # blind score 0.760; its coder typed British MPs as ngo, the minister other
+    "blind13": (0.75, 0.88),  # blind score 0.784
 }
 
 
