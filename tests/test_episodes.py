@@ -186,6 +186,7 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("Unlike in 2011, the cabinet of Askar Mamin was dismissed.", "january-2022"),
         ("When the Soviet Union collapsed in 1991, our leaders offered stability.", None),
         ("By Aigerim Sarsenova, civil-society activist, Almaty", None),
+        ("By September, 700 people had been convicted over the January 2022 unrest.", "january-2022"),
         ("Briefing by the Caspian Rights Monitor, 15 November 2012", None),  # a masthead's date
         ("Policy brief, Central Eurasia Policy Forum, September 2023", None),
         ("Mangistau Riot - December 2011", "zhanaozen-2011"),  # a headline naming its event's date

@@ -61,6 +61,7 @@ def test_clean_drops_repeated_caption(codebook):
         ),
         ("On Dec. 16 police fired. They left.", ["On Dec. 16 police fired.", "They left."]),
         ("1. The uprising began. It spread.", ["1. The uprising began.", "It spread."]),
+        ("12.1. release the prisoners;", ["12.1. release the prisoners;"]),
         (
             "He said: “We will not go.” Then they left.",
             ["He said: “We will not go.”", "Then they left."],

@@ -311,7 +311,7 @@ def _drop_repeated_title(lines: list[str], window: int) -> list[str]:
 # ---------------------------------------------------------------- sentences
 
 _OPENERS = "([{“‘«"
-_LIST_MARKER_RE = re.compile(r"^(\(?\d{1,2}[.)]|[•·▪‣◦*–—-])$")
+_LIST_MARKER_RE = re.compile(r"^(\(?\d{1,2}(?:\.\d{1,2})*[.)]|[•·▪‣◦*–—-])$")  # "1.", "12.1.", "(3)"
 _nlp = None
 
 
