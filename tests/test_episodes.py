@@ -97,6 +97,12 @@ def test_a_heading_naming_only_a_year_labels_its_section_without_outvoting_the_t
     placed = [ep for _, ep in place(text, codebook)]
     assert placed[3:] == ["zhanaozen-2011"] * 3
     assert placed[:3] == ["january-2022"] * 3
+    # the heading's own vote would tie the document's majority and leave "Crowds gathered" unplaced
+    text = (
+        "Protests over the LPG price spread.\n\nCrowds gathered on the square.\n\n"
+        "The shadow of 2011\nPolice opened fire on the crowd.\n"
+    )
+    assert [ep for _, ep in place(text, codebook)] == ["january-2022"] * 2 + ["zhanaozen-2011"] * 2
 
 
 def test_duration_year_does_not_date_the_sentence(codebook):
