@@ -164,6 +164,7 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind11", GOLD / "blind11" / "episodes.yaml", 0.86),  # blind score 0.878
         (GOLD / "blind12", GOLD / "blind12" / "episodes.yaml", 0.80),  # blind score 0.817
         (GOLD / "blind13", GOLD / "blind13" / "episodes.yaml", 0.80),  # blind score 0.816
+        (GOLD / "blind14", GOLD / "blind14" / "episodes.yaml", 0.85),  # blind score 0.873
     ],
     ids=[
         "seeds",
@@ -179,6 +180,7 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         "blind11",
         "blind12",
         "blind13",
+        "blind14",
     ],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
