@@ -459,13 +459,13 @@ def _by_count(s: _Sentence, i: int, lex: ClaimantLexicon) -> _Cue | None:
     by = next((k for k in range(i - 1, max(i - 5, -1), -1) if s.low[k] == "by"), None)
     if by is None or any(not s.low[k][0].isalnum() for k in range(by + 1, i)):
         return None
-    owner = next((k for k in range(by + 1, i) if s.low[k].endswith(("'s", "’s"))), None)
     cue = _according(s, by, 1, lex, "according")
     if cue is None:
         return None
     cue.claimant = (by + 1, i + 1)
+    owner = _possessor(s, by + 1, i)
     if owner is not None:  # "the Monitor's count" -> the Monitor
-        cue.claimant, cue.named = None, s.text[s.start[by + 1] : s.end[owner] - 2]
+        cue.claimant, cue.named = None, owner
     return cue
 
 
@@ -504,12 +504,16 @@ def _source(s: _Sentence, i: int, lex: ClaimantLexicon) -> _Cue | None:
         return None
     a = _np_start(s, i, lex)
     scope = (a, s.segment_of(i)[1])
-    owner = next((k for k in range(a, i) if s.low[k].endswith(("'s", "’s"))), None)
+    owner = _possessor(s, a, i)
     if owner is not None:  # "the hospital's data show" -> the hospital
-        return _Cue(
-            anchor=i, scope=scope, claimant=None, named=s.text[s.start[a] : s.end[owner] - 2], kind="source"
-        )
+        return _Cue(anchor=i, scope=scope, claimant=None, named=owner, kind="source")
     return _Cue(anchor=i, scope=scope, claimant=(a, i + 1), kind="source")
+
+
+def _possessor(s: _Sentence, a: int, b: int) -> str | None:
+    """The owner named in tokens [a, b) before its "'s" ("the hospital's data" -> "the hospital")."""
+    owner = next((k for k in range(a, b) if s.low[k].endswith(("'s", "’s"))), None)
+    return None if owner is None else s.text[s.start[a] : s.end[owner] - 2]
 
 
 def _verb(s: _Sentence, i: int, lex: ClaimantLexicon) -> _Cue | None:

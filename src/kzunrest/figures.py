@@ -700,10 +700,10 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
         return None
     if q.year_like and cue is None:
         previous = toks.low[q.first - 1] if q.first > 0 else ""
-        if previous.isdigit() and len(previous) <= 2 and q.first > 1 and toks.low[q.first - 2] in lex.months:
-            previous = toks.low[q.first - 2]  # "December 16 2011": the year of a date
-        if previous in lex.year_openers or after_cue is None and (unit is None or unit_index != q.last):
-            return None  # "in 2011", "since 1991 or so", "the 2012 trial"; but "2000 troops", "2000 or more"
+        if previous in lex.year_openers or (q.first > 0 and _is_date(toks, q.first - 1, lex)):
+            return None  # "in 2011", "December 16 2011"
+        if after_cue is None and (unit is None or unit_index != q.last):
+            return None  # "since 1991 or so", "the 2012 trial"; but "2000 troops", "2000 or more"
     if unit is None and bare and lex.person_count.search(lowered):
         unit = "people"
     if unit == "tenge" and _per_litre(toks, unit_index + 1, lex, lowered, q):

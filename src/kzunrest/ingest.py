@@ -22,7 +22,7 @@ import yaml
 
 from kzunrest import schema
 from kzunrest.codebook import Codebook
-from kzunrest.episodes import place_sentences
+from kzunrest.episodes import LIST_MARKER, place_sentences
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +311,7 @@ def _drop_repeated_title(lines: list[str], window: int) -> list[str]:
 # ---------------------------------------------------------------- sentences
 
 _OPENERS = "([{“‘«"
-_LIST_MARKER_RE = re.compile(r"^(\(?\d{1,2}(?:\.\d{1,2})*[.)]|[•·▪‣◦*–—-])$")  # "1.", "12.1.", "(3)"
+_LIST_MARKER_RE = re.compile(rf"^(?:{LIST_MARKER})$")
 _nlp = None
 
 
