@@ -207,6 +207,11 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("Posted on 14 December 2012 by Erlan Dzhumabaev", None),
         ("Dear President Tokayev,", None),
         ("This paper compares two waves of protest in Kazakhstan.", None),
+        ("This report is based on 53 interviews conducted between February and May 2022.", None),
+        ("For this report, researchers interviewed 27 former detainees in Aktau in April 2012.", None),
+        ("Human Rights Watch (2012) Striking Oil, Striking Workers: Violations in Kazakhstan.", None),
+        ("Kudaibergenova, D. (2022) 'Making sense of the January 2022 protests'.", None),
+        ("Zhanaozen (Kazakh: Жаңаөзен) saw troops fire on strikers in December 2011.", "zhanaozen-2011"),
         (
             "They drew parallels with the 2005 Andijan massacre during the oil workers' strike.",
             "zhanaozen-2011",
