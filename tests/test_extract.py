@@ -415,6 +415,21 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "state_response",
             "officials_dismissed",
         ),
+        (
+            "At least 11 defendants told the court that they had been beaten and suffocated.",
+            "state_response",
+            "prosecutions",
+        ),  # torture, told by the defendants: no trial coded
+        (
+            "Several defendants retracted their confessions in court, saying they were tortured.",
+            "state_response",
+            "prosecutions",
+        ),
+        (
+            "Five police officers were convicted of abuse of power and given prison terms.",
+            "state_response",
+            "prosecutions",
+        ),  # security_forces_prosecuted, which it yields to
     ],
 )
 def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, category):
@@ -543,6 +558,14 @@ def test_a_category_yields_only_to_what_is_coded_in_its_own_clause(codebook):
     assert categories(both, "state_response") == ["internet_shutdown", "media_restrictions"]
     sites = code("The authorities blocked independent news websites.", codebook, EPISODE_2022)
     assert categories(sites, "state_response") == ["media_restrictions"]
+    officers = code("Five police officers were jailed for abuse of power.", codebook, EPISODE_2011)
+    assert categories(officers, "state_response") == ["security_forces_prosecuted"]
+    others = code(
+        "Thirty-seven residents stood trial, and five police officers were jailed for abuse of power.",
+        codebook,
+        EPISODE_2011,
+    )
+    assert categories(others, "state_response") == ["prosecutions", "security_forces_prosecuted"]
 
 
 def test_a_demand_met_is_a_concession_not_a_request(codebook):
