@@ -426,6 +426,16 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "prosecutions",
         ),
         (
+            "The Prosecutor General's Office said it had opened 234 criminal investigations into torture.",
+            "state_response",
+            "torture",
+        ),  # an investigation, of complaints nobody has yet proven
+        (
+            "The Prosecutor General's Office has received 243 complaints of torture and ill-treatment.",
+            "state_response",
+            "torture",
+        ),
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
