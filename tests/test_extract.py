@@ -594,10 +594,18 @@ def test_headings_and_recommendations_report_no_events(codebook):
         "Recommendations\n"
         "• Prosecute every official responsible for the torture of detainees.\n"
         "• Invite a UN-led international investigation into the January events.\n"
+        "The Assembly calls on the authorities to:\n"
+        "12.1. set up an independent inquiry into the killings;\n"
+        "12.2. investigate promptly all allegations of torture of people detained;\n"
+        "• Press the authorities to accept an international inquiry into the shootings.\n"
+        "• police beat detainees in the Almaty city police station.\n"
     )
     rows = code(report, codebook, EPISODE_2022, published=date(2022, 9, 1))
     torture = [r["quote"] for r in rows["state_responses"]]
-    assert torture == ["Former detainees said they were tortured in custody."]
+    assert torture == [
+        "Former detainees said they were tortured in custody.",
+        "• police beat detainees in the Almaty city police station.",
+    ]  # a list item in lower case is a recommendation only when it opens with a verb
     demands = code(
         "The strikers' demands are:\n• Release the union lawyer Natalia Sokolova.\n", codebook
     )  # imperatives under the protesters' own lead-in are their demands
