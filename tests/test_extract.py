@@ -436,6 +436,16 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "torture",
         ),
         (
+            "The investigation has established that the riots were organised in advance.",
+            "state_response",
+            "investigation",
+        ),  # the state's account of what it found: its narrative, not an inquiry
+        (
+            "Tuletayeva testified that investigators had hung her by her hair.",
+            "state_response",
+            "investigation",
+        ),
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
