@@ -446,6 +446,26 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "investigation",
         ),
         (
+            "The investigation did not establish who gave the order to open fire.",
+            "state_response",
+            "lethal_force",
+        ),  # a question left open: impunity, not a shooting told again
+        (
+            "No official account of who ordered the use of live ammunition has been published.",
+            "state_response",
+            "lethal_force",
+        ),
+        (
+            "Investigators have not published a full account of who fired on civilians.",
+            "state_response",
+            "lethal_force",
+        ),
+        (
+            "No one has been charged over the shooting of civilians on Republic Square.",
+            "state_response",
+            "lethal_force",
+        ),
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
