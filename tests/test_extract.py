@@ -466,6 +466,11 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "lethal_force",
         ),
         (
+            "Doctors said they had treated more than 100 people for gunshot wounds.",
+            "state_response",
+            "lethal_force",
+        ),  # the injured, counted
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
