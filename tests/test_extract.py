@@ -471,6 +471,21 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "lethal_force",
         ),  # the injured, counted
         (
+            "It welcomes the withdrawal of the CSTO contingent, completed by 19 January 2022.",
+            "state_response",
+            "foreign_troops",
+        ),  # the troops leaving
+        (
+            "CSTO troops begin to withdraw; the pullout is completed on 19 January.",
+            "state_response",
+            "foreign_troops",
+        ),
+        (
+            "In total, 9,900 persons have been detained in the course of the counter-terrorist operation.",
+            "state_response",
+            "security_deployment",
+        ),  # the operation says when
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
@@ -592,6 +607,15 @@ def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):
     gas = row(rows, "demand", "price_rollback")
     assert (gas["value_low"], gas["unit"], gas["claimant_type"]) == (50.0, "tenge_per_litre", "activist")
     assert "officials_dismissed" not in categories(rows, "state_response")  # a demand listed is not an act
+
+
+def test_troops_deployed_under_a_foreign_flag_and_later_withdrawn_are_foreign_troops(codebook):
+    rows = code(
+        "About 2,000 troops, most of them Russian, were deployed under the CSTO flag and withdrawn later.",
+        codebook,
+        EPISODE_2022,
+    )
+    assert "foreign_troops" in categories(rows, "state_response")
 
 
 def test_a_category_yields_only_to_what_is_coded_in_its_own_clause(codebook):
