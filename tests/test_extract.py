@@ -486,6 +486,11 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "security_deployment",
         ),  # the operation says when
         (
+            "Journalists who tried to reach the town were turned back at police checkpoints.",
+            "state_response",
+            "security_deployment",
+        ),  # who was kept out
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
