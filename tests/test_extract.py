@@ -361,6 +361,13 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
     assert category in categories(code(text, codebook, EPISODE_2022), table)
 
 
+def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
+    rows = code("Rights groups said as many as 70 people may have died.", codebook, EPISODE_2011)
+    assert [(r["category"], r["value_high"], r["qualifier"]) for r in rows["outcomes"]] == [
+        ("killed", 70, "up_to")
+    ]
+
+
 # ---------------------------------------------------------------- what is not coded
 
 
@@ -384,6 +391,7 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
             "lethal_force",
         ),  # the order, not the firing
         ("He said he had ordered troops to shoot to kill 20,000 terrorists.", "outcome", "killed"),
+        ("More people may die in the coming days.", "outcome", "killed"),
         ("Then I saw police firing from the rooftops at the people.", "trigger", "layoffs"),
         ("Kazakhstan has ratified the Convention against Torture.", "state_response", "torture"),
         (
