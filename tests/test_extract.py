@@ -361,6 +361,19 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
     assert category in categories(code(text, codebook, EPISODE_2022), table)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They were jailed, though none of the commanders who gave the order to fire has been identified.",
+        "No official account of who ordered the use of live ammunition has ever been published.",
+        "Officers were convicted, but the court did not examine who had ordered the use of live rounds.",
+        "Dozens of other complaints were closed without charges.",
+    ],
+)
+def test_impunity_is_coded(codebook, text):
+    assert "impunity" in categories(code(text, codebook, EPISODE_2011), "outcome")
+
+
 def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
     rows = code("Rights groups said as many as 70 people may have died.", codebook, EPISODE_2011)
     assert [(r["category"], r["value_high"], r["qualifier"]) for r in rows["outcomes"]] == [
