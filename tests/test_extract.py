@@ -546,6 +546,18 @@ def test_a_state_bodys_own_statement_speaks_in_the_states_voice(codebook):
     assert "blame_narrative" in categories(ministry, "state_response")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prosecutors accused him of stirring up the strikers.",
+        "Prosecutors accused him of stoking the unrest.",
+        "The interior ministry said 26 armed criminals had been liquidated.",
+    ],
+)
+def test_the_states_story_of_who_is_to_blame_is_a_blame_narrative(codebook, text):
+    assert "blame_narrative" in categories(code(text, codebook), "state_response")
+
+
 def test_the_state_actor_named_is_the_claimant_of_its_narrative(codebook):
     rows = code("The authorities called the strikers hooligans and put their leaders on trial.", codebook)
     narrative = row(rows, "state_response", "blame_narrative")
