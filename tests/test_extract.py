@@ -374,6 +374,34 @@ def test_impunity_is_coded(codebook, text):
     assert "impunity" in categories(code(text, codebook, EPISODE_2011), "outcome")
 
 
+@pytest.mark.parametrize(
+    ("text", "categories_"),
+    [
+        ("Protests forced the resignation of the cabinet.", {"leadership_change", "officials_dismissed"}),
+        ("Tokayev says he has replaced Nazarbayev as Security Council chairman.", {"leadership_change"}),
+        ("Alikhan Smailov was appointed acting prime minister.", {"leadership_change"}),
+        ("Deputies approved Alikhan Smailov as Prime Minister.", {"leadership_change"}),
+        (
+            "The President relieved Kusherbayev of the post of akim of Mangistau region.",
+            {"leadership_change"},
+        ),
+        ("Caused by: dismissal of the regional akim.", {"leadership_change", "officials_dismissed"}),
+        ("It welcomed the removal of the first President from the Security Council.", {"leadership_change"}),
+        ("Nazarbayev removed his son-in-law Timur Kulibayev as head of the fund.", {"officials_dismissed"}),
+        ("The managers have also been released from their duties.", {"officials_dismissed"}),
+        ("The Government headed by Askar Mamin had resigned.", {"leadership_change"}),
+    ],
+)
+def test_who_lost_or_took_office_is_coded(codebook, text, categories_):
+    rows = code(text, codebook, EPISODE_2022)
+    assert categories_ <= set(categories(rows, "outcome") + categories(rows, "state_response"))
+
+
+def test_the_removal_of_a_leaders_relatives_is_no_change_of_leader(codebook):
+    rows = code("It ended with the removal of Nazarbayev's relatives from posts.", codebook, EPISODE_2022)
+    assert "leadership_change" not in categories(rows, "outcome")
+
+
 def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
     rows = code("Rights groups said as many as 70 people may have died.", codebook, EPISODE_2011)
     assert [(r["category"], r["value_high"], r["qualifier"]) for r in rows["outcomes"]] == [
