@@ -397,6 +397,20 @@ def test_who_lost_or_took_office_is_coded(codebook, text, categories_):
     assert categories_ <= set(categories(rows, "outcome") + categories(rows, "state_response"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Five policemen were also convicted.",
+        "Five police officers were given prison terms of five to seven years.",
+        "Criminal cases had been opened by June against 12 officers of the police.",
+        "Criminal cases had been brought against only a handful of police and security officers.",
+        "The head of the Zhanaozen temporary detention centre was separately sentenced.",
+    ],
+)
+def test_officers_brought_to_trial_are_coded(codebook, text):
+    assert "security_forces_prosecuted" in categories(code(text, codebook, EPISODE_2011), "state_response")
+
+
 def test_the_removal_of_a_leaders_relatives_is_no_change_of_leader(codebook):
     rows = code("It ended with the removal of Nazarbayev's relatives from posts.", codebook, EPISODE_2022)
     assert "leadership_change" not in categories(rows, "outcome")
