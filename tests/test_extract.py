@@ -411,6 +411,22 @@ def test_officers_brought_to_trial_are_coded(codebook, text):
     assert "security_forces_prosecuted" in categories(code(text, codebook, EPISODE_2011), "state_response")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The peacekeepers did not take part in operations against the population, the ministry said.",
+        "Law enforcement officers used weapons exclusively against armed bandits.",
+        "The prosecutor said the use of weapons against them was recognised as lawful.",
+        "The Prosecutor General said it had found no evidence to support the torture allegations.",
+        "The use of weapons by officers was carried out in strict accordance with the law.",
+    ],
+)
+def test_the_states_justifications_are_denials_not_shootings(codebook, text):
+    rows = code(text, codebook, EPISODE_2022)
+    assert "denial" in categories(rows, "state_response")
+    assert "lethal_force" not in categories(rows, "state_response")
+
+
 def test_the_removal_of_a_leaders_relatives_is_no_change_of_leader(codebook):
     rows = code("It ended with the removal of Nazarbayev's relatives from posts.", codebook, EPISODE_2022)
     assert "leadership_change" not in categories(rows, "outcome")
