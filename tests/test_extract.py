@@ -418,7 +418,7 @@ def test_officers_brought_to_trial_are_coded(codebook, text):
         "Law enforcement officers used weapons exclusively against armed bandits.",
         "The prosecutor said the use of weapons against them was recognised as lawful.",
         "The Prosecutor General said it had found no evidence to support the torture allegations.",
-        "The use of weapons by officers was carried out in strict accordance with the law.",
+        "The use of weapons by law enforcement officers was carried out in strict accordance with the law.",
     ],
 )
 def test_the_states_justifications_are_denials_not_shootings(codebook, text):
