@@ -570,6 +570,16 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "security_deployment",
         ),  # who was kept out
         (
+            "Many of those detained told the Monitor that they had been stripped naked and beaten.",
+            "state_response",
+            "arrests",
+        ),  # the detained, named as who tells of their torture
+        (
+            "A man detained in Almaty told us that officers held a hot iron to his back.",
+            "state_response",
+            "arrests",
+        ),
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
