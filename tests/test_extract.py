@@ -427,6 +427,11 @@ def test_the_states_justifications_are_denials_not_shootings(codebook, text):
     assert "lethal_force" not in categories(rows, "state_response")
 
 
+def test_jailed_without_a_trial_in_sight_is_an_arrest(codebook):
+    rows = code("Workers were fired and the leader of the union jailed.", codebook, EPISODE_2011)
+    assert "arrests" in categories(rows, "state_response")
+
+
 def test_the_removal_of_a_leaders_relatives_is_no_change_of_leader(codebook):
     rows = code("It ended with the removal of Nazarbayev's relatives from posts.", codebook, EPISODE_2022)
     assert "leadership_change" not in categories(rows, "outcome")
@@ -579,6 +584,12 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "state_response",
             "arrests",
         ),
+        (
+            "In 2012, 37 people were put on trial, and 13 of them were jailed.",
+            "state_response",
+            "arrests",
+        ),  # jailed by the court: a sentence
+        ("Opposition Leader Jailed After Unfair Trial", "state_response", "arrests"),
         (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
