@@ -36,6 +36,12 @@ def per_figure(sentence: str) -> list[tuple[str, str | None, str]]:
     [
         ("Officials say 14 people, most of them protesters, died.", "14 people", "Officials", "official"),
         (
+            "At least 11 defendants told the court that they had been beaten.",
+            "beaten",
+            "At least 11 defendants",
+            "activist",
+        ),
+        (
             "The internal affairs ministry has said that more than 4400 people have been arrested.",
             "more than 4400",
             "The internal affairs ministry",

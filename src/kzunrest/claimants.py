@@ -614,6 +614,9 @@ def _np_start(s: _Sentence, b: int, lex: ClaimantLexicon) -> int:
             a -= 2  # "residents interviewed by our researchers believe": the head comes before
             words += 2
             continue
+        if t == "at" and s.low[a] in ("least", "most"):
+            a -= 1  # "At least 11 defendants told the court"
+            continue
         if t in lex.np_stops or t in lex.months:
             break
         if t.endswith("ed") and t not in lex.np_ed_words and not s.capitalised(a - 1) and "-" not in t:
