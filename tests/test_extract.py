@@ -591,6 +591,12 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
         ),  # jailed by the court: a sentence
         ("Opposition Leader Jailed After Unfair Trial", "state_response", "arrests"),
         (
+            "The rights group has documented torture in pre-trial detention centres for a decade.",
+            "state_response",
+            "prosecutions",
+        ),  # "pre-trial" names custody, no trial
+        ("On each complaint a pre-trial investigation was initiated.", "state_response", "prosecutions"),
+        (
             "Five police officers were convicted of abuse of power and given prison terms.",
             "state_response",
             "prosecutions",
