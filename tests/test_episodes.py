@@ -21,6 +21,15 @@ def place(text: str, codebook, published: date | None = None) -> list[tuple[str,
     return [(text[a:b], ep) for (a, b), (ep, _) in zip(spans, placed, strict=True)]
 
 
+def test_a_sentence_naming_both_episodes_alike_compares_them(codebook):
+    placed = place(
+        "Police opened fire on the strikers on 16 December 2011. "
+        "In 2011 the state could isolate one town; in 2022 the protests reached every region.",
+        codebook,
+    )  # the sentence before does not decide it: it sets one episode against the other
+    assert [episode for _, episode in placed] == ["zhanaozen-2011", None]
+
+
 def test_years_dates_and_cues(codebook):
     placed = place(
         "Oil workers went on strike in May 2011.\n"

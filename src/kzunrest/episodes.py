@@ -216,7 +216,10 @@ def place_sentences(
             own.append(None)
             continue
         ranked = votes.most_common()
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
+        if tie and {ranked[0][0], ranked[1][0]} == set(rules.windows) and ranked[0][1] >= 2:
+            own.append((NEITHER, "names both episodes alike"))  # a comparison: "in 2011 ..., in 2022 ..."
+        elif tie:
             own.append(None)  # a tie: let the context decide
         elif ranked[0][1] <= 1:  # only a date without its year, or an aside about another year
             own.append(None)
