@@ -30,6 +30,16 @@ def test_a_sentence_naming_both_episodes_alike_compares_them(codebook):
     assert [episode for _, episode in placed] == ["zhanaozen-2011", None]
 
 
+def test_a_pronoun_carries_the_paragraphs_episode_where_no_event_is_named(codebook):
+    placed = place(
+        "Roza Tuletayeva told the court she had been tortured after the December 2011 shootings. "
+        "They hung her up by her hair. "
+        "The town's economy depends almost entirely on oil.",
+        codebook,
+    )
+    assert [episode for _, episode in placed] == ["zhanaozen-2011", "zhanaozen-2011", None]
+
+
 def test_years_dates_and_cues(codebook):
     placed = place(
         "Oil workers went on strike in May 2011.\n"

@@ -33,6 +33,7 @@ class _Rules:
     cues: list[tuple[re.Pattern, str]]  # (phrase regex, episode)
     neither: re.Pattern | None
     event_terms: re.Pattern
+    anaphora: re.Pattern
     neither_lines: re.Pattern
     relative_back: list[re.Pattern]
     relative_here: list[re.Pattern]
@@ -53,6 +54,7 @@ def _rules(codebook: Codebook) -> _Rules:
         cues=cues,
         neither_lines=re.compile("|".join(f"(?:{p})" for p in spec.get("neither_lines", ["(?!)"]))),
         event_terms=re.compile(rf"(?<!\w)(?:{event_terms})", re.IGNORECASE),
+        anaphora=re.compile(spec.get("anaphora", "(?!)")),
         neither=re.compile("|".join(re.escape(p) for p in neither), re.IGNORECASE) if neither else None,
         relative_back=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("back", [])],
         relative_here=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("here", [])],
@@ -268,7 +270,7 @@ def place_sentences(
             section_choice = _majority(by_section.get(sections[i], Counter()))
             section_placed = (section_choice, "context: section majority")
             placed.append(weak[i] if section_choice in (None, weak[i][0]) else section_placed)
-        elif not in_list and not rules.event_terms.search(sentence):
+        elif not in_list and not rules.event_terms.search(sentence) and not rules.anaphora.match(sentence):
             placed.append((NEITHER, "no event named"))
         elif context is not None and (context[0] is not NEITHER or in_list):
             placed.append((context[0], "context: the sentence or list before it"))
