@@ -427,6 +427,11 @@ def test_the_states_justifications_are_denials_not_shootings(codebook, text):
     assert "lethal_force" not in categories(rows, "state_response")
 
 
+def test_batons_against_a_crowd_disperse_it(codebook):
+    rows = code("Police used batons and tear gas against the protesters on the square.", codebook)
+    assert "crowd_dispersal" in categories(rows, "state_response")
+
+
 def test_jailed_without_a_trial_in_sight_is_an_arrest(codebook):
     rows = code("Workers were fired and the leader of the union jailed.", codebook, EPISODE_2011)
     assert "arrests" in categories(rows, "state_response")
@@ -590,6 +595,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "arrests",
         ),  # jailed by the court: a sentence
         ("Opposition Leader Jailed After Unfair Trial", "state_response", "arrests"),
+        (
+            "A man detained on 7 January told us that officers beat him with truncheons to make him confess.",
+            "state_response",
+            "crowd_dispersal",
+        ),  # batons in custody: torture, no crowd
         (
             "The rights group has documented torture in pre-trial detention centres for a decade.",
             "state_response",
