@@ -520,6 +520,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "torture",
         ),  # an investigation, of complaints nobody has yet proven
         (
+            "Information circulating online about torture of detainees does not correspond to reality.",
+            "state_response",
+            "torture",
+        ),  # the claim a denial rejects
+        (
             "The Prosecutor General's Office has received 243 complaints of torture and ill-treatment.",
             "state_response",
             "torture",
