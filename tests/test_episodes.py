@@ -184,6 +184,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind12", GOLD / "blind12" / "episodes.yaml", 0.80),  # blind score 0.817
         (GOLD / "blind13", GOLD / "blind13" / "episodes.yaml", 0.80),  # blind score 0.816
         (GOLD / "blind14", GOLD / "blind14" / "episodes.yaml", 0.85),  # blind score 0.873
+        (GOLD / "blind15", GOLD / "blind15" / "episodes.yaml", 0.77),  # blind score 0.794
+        (GOLD / "blind16", GOLD / "blind16" / "episodes.yaml", 0.80),  # blind score 0.830
     ],
     ids=[
         "seeds",
@@ -200,6 +202,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         "blind12",
         "blind13",
         "blind14",
+        "blind15",
+        "blind16",
     ],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
