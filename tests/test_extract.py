@@ -392,6 +392,8 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "security_forces_prosecuted",
         ),
+        ("Oil workers struck for months over pay and conditions.", "trigger", "wage_dispute"),
+        ("Oil workers struck for months over pay and conditions.", "trigger", "working_conditions"),
         ("Prosecutors accused him of stirring up the strikers.", "state_response", "blame_narrative"),
         ("Prosecutors accused him of stoking the unrest.", "state_response", "blame_narrative"),
         (
