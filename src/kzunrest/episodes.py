@@ -20,7 +20,7 @@ from kzunrest.codebook import Codebook
 
 NEITHER = None
 LIST_MARKER = r"\(?\d{1,2}(?:\.\d{1,2})*[.)]|[•·▪‣◦*–—-]"  # "1.", "12.1.", "(3)", "•"
-_LIST_ITEM_RE = re.compile(rf"^(?:{LIST_MARKER})\s")
+LIST_ITEM_RE = re.compile(rf"^(?:{LIST_MARKER})\s")
 _CONTRAST_RE = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|than|as)\s+(?:in\s+)?(?:the\s+)?$", re.I)
 _IN_YEAR_RE = re.compile(r"\b(?:in|during|by)\s+(?:the\s+)?(?:early\s+|late\s+|mid-)?$", re.I)
 _DURATION_RE = re.compile(
@@ -258,7 +258,7 @@ def place_sentences(
         if heading_starts[i]:
             heading = decided[0] if decided is not None else None
         sentence = text[slice(*spans[i])]
-        list_item = bool(_LIST_ITEM_RE.match(sentence))
+        list_item = bool(LIST_ITEM_RE.match(sentence))
         if paragraph_starts[i] and not (list_item and context is not None and context[1] == "list"):
             context = None
         in_list = list_item and context is not None and context[1] == "list"

@@ -482,7 +482,8 @@ class _Document:
         text = self.sentences[index]["text"].strip()
         if ctx["not_facts"].match(text):
             return True
-        if ctx["recommendation"].match(text) and index not in self.list_frames:
+        item = episodes.LIST_ITEM_RE.match(text)
+        if item and ctx["recommendation"].match(text, item.end()) and index not in self.list_frames:
             return True
         record = self.sentences[index]
         words = episodes.heading_words(self.document["text"], record["char_start"], record["char_end"])
