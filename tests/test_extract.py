@@ -492,7 +492,7 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "lethal_force",
         ),  # the order, not the firing
         ("He said he had ordered troops to shoot to kill 20,000 terrorists.", "outcome", "killed"),
-        ("More people may die in the coming days.", "outcome", "killed"),
+        ("As many as 70 people may die.", "outcome", "killed"),
         ("Then I saw police firing from the rooftops at the people.", "trigger", "layoffs"),
         ("Kazakhstan has ratified the Convention against Torture.", "state_response", "torture"),
         (
