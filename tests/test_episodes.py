@@ -21,23 +21,25 @@ def place(text: str, codebook, published: date | None = None) -> list[tuple[str,
     return [(text[a:b], ep) for (a, b), (ep, _) in zip(spans, placed, strict=True)]
 
 
-def test_a_sentence_naming_both_episodes_alike_compares_them(codebook):
-    placed = place(
-        "Police opened fire on the strikers on 16 December 2011. "
-        "In 2011 the state could isolate one town; in 2022 the protests reached every region.",
-        codebook,
-    )  # the sentence before does not decide it: it sets one episode against the other
-    assert [episode for _, episode in placed] == ["zhanaozen-2011", None]
-
-
-def test_a_pronoun_carries_the_paragraphs_episode_where_no_event_is_named(codebook):
-    placed = place(
-        "Roza Tuletayeva told the court she had been tortured after the December 2011 shootings. "
-        "They hung her up by her hair. "
-        "The town's economy depends almost entirely on oil.",
-        codebook,
-    )
-    assert [episode for _, episode in placed] == ["zhanaozen-2011", "zhanaozen-2011", None]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # naming both episodes alike sets one against the other: the sentence before does not decide
+            "Police opened fire on the strikers on 16 December 2011. "
+            "In 2011 the state could isolate one town; in 2022 the protests reached every region.",
+            ["zhanaozen-2011", None],
+        ),
+        (  # a pronoun carries the paragraph's episode where no event is named; background does not
+            "Roza Tuletayeva told the court she had been tortured after the December 2011 shootings. "
+            "They hung her up by her hair. "
+            "The town's economy depends almost entirely on oil.",
+            ["zhanaozen-2011", "zhanaozen-2011", None],
+        ),
+    ],
+    ids=["both episodes alike", "pronoun"],
+)
+def test_what_the_sentence_before_decides(codebook, text, expected):
+    assert [episode for _, episode in place(text, codebook)] == expected
 
 
 def test_years_dates_and_cues(codebook):
