@@ -769,6 +769,13 @@ def test_a_category_yields_only_to_what_is_coded_in_its_own_clause(codebook):
     assert categories(both, "state_response") == ["internet_shutdown", "media_restrictions"]
     sites = code("The authorities blocked independent news websites.", codebook, EPISODE_2022)
     assert categories(sites, "state_response") == ["media_restrictions"]
+    listed = code(
+        "The authorities shut down the internet nationwide for five days, blocked news websites and "
+        "detained several journalists.",
+        codebook,
+        EPISODE_2022,
+    )
+    assert {"internet_shutdown", "media_restrictions"} <= set(categories(listed, "state_response"))
     officers = code("Five police officers were jailed for abuse of power.", codebook, EPISODE_2011)
     assert categories(officers, "state_response") == ["security_forces_prosecuted"]
     others = code(
