@@ -78,6 +78,10 @@ def test_clean_drops_repeated_caption(codebook):
             ],
         ),
         (
+            "The leader of Alga!, Vladimir Kozlov, was arrested. Why? No one said.",
+            ["The leader of Alga!, Vladimir Kozlov, was arrested.", "Why?", "No one said."],
+        ),
+        (
             'Crowds were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev. Then police came.',
             ['Crowds were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev.', "Then police came."],
         ),

@@ -355,14 +355,15 @@ _LOWER_START_RE = re.compile(r"^[\"“‘'(\[]*[a-z]")
 
 def _rejoin_exclamations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join what the sentencizer cut after an inner "!" or "?" ("Members of the Alga! party were
-    arrested", "Kozlov, of Alga!, was jailed", 'were chanting "Shal, ket!" ("Old man, go!") at
-    Nazarbayev'): a piece that goes on in lowercase, or one left ending in an opening bracket or
-    quote, is not a sentence's end."""
+    arrested", "Kozlov, of Alga!, was jailed", "the leader of Alga!, Vladimir Kozlov, was arrested",
+    'were chanting "Shal, ket!" ("Old man, go!") at Nazarbayev'): a piece that goes on in lowercase
+    or after a comma, or one left ending in an opening bracket or quote, is not a sentence's end."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined and "\n" not in text[joined[-1][1] : start]:
             before = text[slice(*joined[-1])]
-            goes_on = _INNER_END_RE.search(before) and _LOWER_START_RE.match(text[start:end])
+            inner = _INNER_END_RE.search(before)
+            goes_on = inner and (inner.group().endswith((",", ";", ":")) or _LOWER_START_RE.match(text[start:end]))
             if goes_on or before.rstrip("\"' ").endswith(tuple(_OPENERS)):
                 joined[-1] = (joined[-1][0], end)
                 continue
