@@ -35,8 +35,16 @@ def place(text: str, codebook, published: date | None = None) -> list[tuple[str,
             "The town's economy depends almost entirely on oil.",
             ["zhanaozen-2011", "zhanaozen-2011", None],
         ),
+        (  # the language of verdicts, tolls and orders names an event: the paragraph decides
+            "Police opened fire on the strikers on 16 December 2011. "
+            "The officers received terms of five to seven years. "
+            "The verdict may be appealed within 15 days. "
+            "Residents put the real number far higher. "
+            "None of the commanders who gave the order to open fire was identified.",
+            ["zhanaozen-2011"] * 5,
+        ),
     ],
-    ids=["both episodes alike", "pronoun"],
+    ids=["both episodes alike", "pronoun", "field words"],
 )
 def test_what_the_sentence_before_decides(codebook, text, expected):
     assert [episode for _, episode in place(text, codebook)] == expected
