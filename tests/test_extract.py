@@ -440,6 +440,16 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "foreign_troops",
         ),
+        ("The court found 34 defendants guilty.", "outcome", "convicted"),
+        ("The court found eight strikers guilty.", "state_response", "prosecutions"),
+        ("Five of the strikers went to prison.", "outcome", "convicted"),
+        ("The terms range from three to seven years.", "outcome", "convicted"),
+        (
+            "The longest term, seven years, was handed to one of the strike leaders.",
+            "state_response",
+            "prosecutions",
+        ),
+        ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
