@@ -363,7 +363,9 @@ def _rejoin_exclamations(text: str, spans: list[tuple[int, int]]) -> list[tuple[
         if joined and "\n" not in text[joined[-1][1] : start]:
             before = text[slice(*joined[-1])]
             inner = _INNER_END_RE.search(before)
-            goes_on = inner and (inner.group().endswith((",", ";", ":")) or _LOWER_START_RE.match(text[start:end]))
+            goes_on = inner and (
+                inner.group().endswith((",", ";", ":")) or _LOWER_START_RE.match(text[start:end])
+            )
             if goes_on or before.rstrip("\"' ").endswith(tuple(_OPENERS)):
                 joined[-1] = (joined[-1][0], end)
                 continue
