@@ -464,6 +464,11 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
         "The prosecutor said the use of weapons against them was recognised as lawful.",
         "The Prosecutor General said it had found no evidence to support the torture allegations.",
         "The use of weapons by law enforcement officers was carried out in strict accordance with the law.",
+        "The Prosecutor General stated that the police had used weapons in accordance with the law.",
+        "The Government says the police used weapons only in a situation of necessary defence.",
+        "The Government rejects the allegations of the complainants, the ministry said.",
+        "The ministry said such statements were not supported by any facts.",
+        "The Prosecutor General's Office said the opposition spread deliberately false information.",
     ],
 )
 def test_the_states_justifications_are_denials_not_shootings(codebook, text):
