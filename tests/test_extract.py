@@ -857,6 +857,10 @@ def test_disagreeing_figures_in_one_sentence_are_two_rows(codebook):
     assert killed == [(17.0, None, "at_least", "unattributed"), (None, 70.0, "up_to", "other")]
     injured = row(rows, "outcome", "injured")
     assert (injured["value_low"], injured["qualifier"]) == (100.0, "more_than")
+    put_at = code(
+        "At least 16 people were killed, while local sources put the death toll at more than 60.", codebook
+    )
+    assert sorted(r["value_low"] for r in put_at["outcomes"] if r["category"] == "killed") == [16.0, 60.0]
 
 
 def test_a_looser_figure_is_another_estimate_only_when_the_text_says_so(codebook):
