@@ -858,7 +858,7 @@ def test_disagreeing_figures_in_one_sentence_are_two_rows(codebook):
     injured = row(rows, "outcome", "injured")
     assert (injured["value_low"], injured["qualifier"]) == (100.0, "more_than")
     put_at = code(
-        "At least 16 people were killed, while local sources put the death toll at more than 60.", codebook
+        "Activists said at least 16 people were killed and put the death toll at more than 60.", codebook
     )
     assert sorted(r["value_low"] for r in put_at["outcomes"] if r["category"] == "killed") == [16.0, 60.0]
 
