@@ -450,6 +450,21 @@ def test_codebook_command_lists_every_category(codebook):
             "prosecutions",
         ),
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
+        (
+            "The Prosecutor General said the riots were financed and directed from abroad.",
+            "state_response",
+            "blame_narrative",
+        ),
+        (
+            "The ministry said such publications are part of an information war.",
+            "state_response",
+            "blame_narrative",
+        ),
+        (
+            "The prosecution said the strikers had prepared the riots in advance.",
+            "state_response",
+            "blame_narrative",
+        ),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
