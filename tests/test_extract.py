@@ -644,6 +644,10 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "state_response",
             "arrests",
         ),
+        ("The complainants allege that detained strikers were beaten.", "state_response", "arrests"),
+        ("His relatives said he had been severely beaten while detained.", "state_response", "arrests"),
+        ("A national day of mourning was held on 10 January.", "state_response", "arrests"),  # an event held
+        ("The trial was held in open session.", "state_response", "arrests"),
         (
             "In 2012, 37 people were put on trial, and 13 of them were jailed.",
             "state_response",
