@@ -450,6 +450,9 @@ def test_codebook_command_lists_every_category(codebook):
             "prosecutions",
         ),
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
+        ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
+        ("The court reduced her sentence to a three-year suspended term.", "state_response", "prosecutions"),
+        ("The court reduced her sentence to a three-year suspended term.", "outcome", "convicted"),
         (
             "The Prosecutor General said the riots were financed and directed from abroad.",
             "state_response",
