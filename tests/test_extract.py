@@ -451,6 +451,18 @@ def test_codebook_command_lists_every_category(codebook):
         ),
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
         ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
+        ("Local courts declared the work stoppage illegal.", "trigger", "strike_ruled_illegal"),
+        (
+            "The strike at OzenMunaiGas was declared illegal by the Aktau city court.",
+            "trigger",
+            "strike_ruled_illegal",
+        ),
+        ("Managers refused to negotiate, calling their demands unlawful.", "trigger", "strike_ruled_illegal"),
+        (
+            "The Government says the demands for a doubling of wages were economically unfounded.",
+            "trigger",
+            "strike_ruled_illegal",
+        ),
         ("The court reduced her sentence to a three-year suspended term.", "state_response", "prosecutions"),
         ("The court reduced her sentence to a three-year suspended term.", "outcome", "convicted"),
         (
