@@ -451,6 +451,12 @@ def test_codebook_command_lists_every_category(codebook):
         ),
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
         ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
+        ("No person in authority has been held responsible for the deaths.", "outcome", "impunity"),
+        (
+            "None of the commanders who gave the order to open fire was brought to justice.",
+            "outcome",
+            "impunity",
+        ),
         ("Local courts declared the work stoppage illegal.", "trigger", "strike_ruled_illegal"),
         (
             "The strike at OzenMunaiGas was declared illegal by the Aktau city court.",
