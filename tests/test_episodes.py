@@ -196,6 +196,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind14", GOLD / "blind14" / "episodes.yaml", 0.85),  # blind score 0.873
         (GOLD / "blind15", GOLD / "blind15" / "episodes.yaml", 0.77),  # blind score 0.794
         (GOLD / "blind16", GOLD / "blind16" / "episodes.yaml", 0.80),  # blind score 0.830
+        (GOLD / "blind17", GOLD / "blind17" / "episodes.yaml", 0.77),  # blind score 0.797
+        (GOLD / "blind18", GOLD / "blind18" / "episodes.yaml", 0.80),  # blind score 0.832
     ],
     ids=[
         "seeds",
@@ -214,6 +216,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         "blind14",
         "blind15",
         "blind16",
+        "blind17",
+        "blind18",
     ],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
