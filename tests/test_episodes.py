@@ -247,6 +247,10 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("This report is based on 53 interviews conducted between February and May 2022.", None),
         ("For this report, researchers interviewed 27 former detainees in Aktau in April 2012.", None),
         ("Human Rights Watch (2012) Striking Oil, Striking Workers: Violations in Kazakhstan.", None),
+        ("[3] CSTO press release, 19 January 2022.", None),  # an endnote citing a source
+        ("[8] The official toll was 17, including one man killed in Shetpe.", "zhanaozen-2011"),  # a fact
+        ("UA 04/22 Index: EUR 57/5131/2022 Kazakhstan Date: 21 January 2022", None),  # when it was issued
+        ("PLEASE TAKE ACTION AS SOON AS POSSIBLE UNTIL: 4 March 2022", None),
         ("Kudaibergenova, D. (2022) 'Making sense of the January 2022 protests'.", None),
         ("Zhanaozen (Kazakh: Жаңаөзен) saw troops fire on strikers in December 2011.", "zhanaozen-2011"),
         (

@@ -100,6 +100,9 @@ def _section_date(sentence: str) -> date | None:
     return None
 
 
+_ISSUED_RE = re.compile(r"(?:,|\b(?:published|posted|updated|issued|dated?|until):?)\s*$", re.I)
+
+
 def _is_masthead(sentence: str) -> bool:
     """A line naming a publication or a briefing and ending in its date ("Briefing by the Caspian
     Rights Monitor, 15 November 2012", "Policy brief, Central Eurasia Policy Forum, September
@@ -112,7 +115,7 @@ def _is_masthead(sentence: str) -> bool:
         found
         and found[-1].year
         and not line[found[-1].end :].strip()
-        and re.search(r"(?:,|\b(?:published|posted|updated|issued))\s*$", line[: found[-1].start], re.I)
+        and _ISSUED_RE.search(line[: found[-1].start])
     )
 
 
