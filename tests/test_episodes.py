@@ -40,8 +40,11 @@ def place(text: str, codebook, published: date | None = None) -> list[tuple[str,
             "The officers received terms of five to seven years. "
             "The verdict may be appealed within 15 days. "
             "Residents put the real number far higher. "
-            "None of the commanders who gave the order to open fire was identified.",
-            ["zhanaozen-2011"] * 5,
+            "None of the commanders who gave the order to open fire was identified. "
+            "Entry to the city is through checkpoints. "
+            "The families of the deceased will be given material assistance. "
+            "The National Guard is continuing operations in the town.",
+            ["zhanaozen-2011"] * 8,
         ),
     ],
     ids=["both episodes alike", "pronoun", "field words"],
