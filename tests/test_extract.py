@@ -451,6 +451,8 @@ def test_codebook_command_lists_every_category(codebook):
         ),
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
         ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
+        ("His family says he was beaten in a Zhanaozen police station.", "state_response", "torture"),
+        ("He said officers burned his back with a steam iron.", "state_response", "torture"),
         ("No person in authority has been held responsible for the deaths.", "outcome", "impunity"),
         (
             "None of the commanders who gave the order to open fire was brought to justice.",
@@ -505,6 +507,9 @@ def test_the_language_of_the_field_is_coded(codebook, text, table, category):
         "The Government rejects the allegations of the complainants, the ministry said.",
         "The ministry said such statements were not supported by any facts.",
         "The Prosecutor General's Office said the opposition spread deliberately false information.",
+        "Officials said the police fired only after they themselves came under attack.",
+        "The akimat said police actions were carried out strictly within the framework of the legislation.",
+        "The ministry spokeswoman said: We categorically reject these allegations.",
     ],
 )
 def test_the_states_justifications_are_denials_not_shootings(codebook, text):
@@ -669,6 +674,12 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
         ("His relatives said he had been severely beaten while detained.", "state_response", "arrests"),
         ("A national day of mourning was held on 10 January.", "state_response", "arrests"),  # an event held
         ("The trial was held in open session.", "state_response", "arrests"),
+        ("Are there foreigners among the detained?", "state_response", "arrests"),
+        (
+            "Officials said the police fired on the crowd.",
+            "state_response",
+            "officials_dismissed",
+        ),  # a speaker
         (
             "In 2012, 37 people were put on trial, and 13 of them were jailed.",
             "state_response",
