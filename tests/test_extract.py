@@ -676,7 +676,7 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
         ("The trial was held in open session.", "state_response", "arrests"),
         ("Are there foreigners among the detained?", "state_response", "arrests"),
         (
-            "Officials said the police fired on the crowd.",
+            "Officials said that the troops fired first.",
             "state_response",
             "officials_dismissed",
         ),  # a speaker
