@@ -452,6 +452,12 @@ def test_codebook_command_lists_every_category(codebook):
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
         ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
         ("His family says he was beaten in a Zhanaozen police station.", "state_response", "torture"),
+        ("A Russia-led military alliance began sending troops.", "state_response", "foreign_troops"),
+        (
+            "The alliance deployed some 2,030 troops, most of them Russian.",
+            "state_response",
+            "foreign_troops",
+        ),
         ("He said officers burned his back with a steam iron.", "state_response", "torture"),
         ("No person in authority has been held responsible for the deaths.", "outcome", "impunity"),
         (
