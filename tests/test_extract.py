@@ -455,7 +455,11 @@ def test_codebook_command_lists_every_category(codebook):
         ("A Russia-led military alliance began sending troops.", "state_response", "foreign_troops"),
         ("The employer terminated the labour contracts of 989 employees.", "trigger", "layoffs"),
         ("The employer terminated the labour contracts of 989 employees.", "outcome", "workers_dismissed"),
-        ("Former employees, dismissed for absenteeism, occupied the square.", "trigger", "layoffs"),
+        (
+            'Former employees of JSC "OzenMunaiGas", dismissed for absenteeism, occupied the square.',
+            "trigger",
+            "layoffs",
+        ),
         (
             "The alliance deployed some 2,030 troops, most of them Russian.",
             "state_response",
