@@ -454,6 +454,22 @@ def test_codebook_command_lists_every_category(codebook):
         ("His family says he was beaten in a Zhanaozen police station.", "state_response", "torture"),
         ("A Russia-led military alliance began sending troops.", "state_response", "foreign_troops"),
         ("The employer terminated the labour contracts of 989 employees.", "trigger", "layoffs"),
+        (
+            "Tokayev also removed Nursultan Nazarbayev from the Security Council.",
+            "outcome",
+            "leadership_change",
+        ),
+        ("No official above the rank of city police chief has been charged.", "outcome", "impunity"),
+        (
+            "None of the complaints of torture made by detainees has led to a prosecution.",
+            "outcome",
+            "impunity",
+        ),
+        (
+            "Hundreds had been sacked, and a lawyer for their union had been jailed.",
+            "trigger",
+            "activist_arrested",
+        ),
         ("The employer terminated the labour contracts of 989 employees.", "outcome", "workers_dismissed"),
         (
             'Former employees of JSC "OzenMunaiGas", dismissed for absenteeism, occupied the square.',
