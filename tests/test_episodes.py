@@ -251,6 +251,7 @@ def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
         ("For this report, researchers interviewed 27 former detainees in Aktau in April 2012.", None),
         ("Human Rights Watch (2012) Striking Oil, Striking Workers: Violations in Kazakhstan.", None),
         ("[3] CSTO press release, 19 January 2022.", None),  # an endnote citing a source
+        ("Kazakhstan held early parliamentary elections on 15 January 2012.", None),  # another event
         ("[8] The official toll was 17, including one man killed in Shetpe.", "zhanaozen-2011"),  # a fact
         ("UA 04/22 Index: EUR 57/5131/2022 Kazakhstan Date: 21 January 2022", None),  # when it was issued
         ("PLEASE TAKE ACTION AS SOON AS POSSIBLE UNTIL: 4 March 2022", None),

@@ -159,8 +159,8 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
         reasons.append(f"year {year}")
     if rules.neither is not None:
         m = rules.neither.search(sentence)
-        if m:
-            votes[NEITHER] += 2
+        if m:  # outweighs one dated year: "the early parliamentary elections of 15 January 2012"
+            votes[NEITHER] += 4
             reasons.append(f"other event '{m.group(0)}'")
     if reference is not None:
         for pattern in rules.relative_back:
