@@ -705,6 +705,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
         ("The trial was held in open session.", "state_response", "arrests"),
         ("Are there foreigners among the detained?", "state_response", "arrests"),
         (
+            "Officers were jailed, but no one has ever been charged with giving the order to fire.",
+            "state_response",
+            "shoot_to_kill_order",
+        ),  # the negation reaches ten words back
+        (
             "Officials said that the troops fired first.",
             "state_response",
             "officials_dismissed",
