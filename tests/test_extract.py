@@ -453,6 +453,7 @@ def test_codebook_command_lists_every_category(codebook):
         ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
         ("His family says he was beaten in a Zhanaozen police station.", "state_response", "torture"),
         ("A Russia-led military alliance began sending troops.", "state_response", "foreign_troops"),
+        ("Five police officers went to prison.", "state_response", "security_forces_prosecuted"),
         ("The employer terminated the labour contracts of 989 employees.", "trigger", "layoffs"),
         (
             "Tokayev also removed Nursultan Nazarbayev from the Security Council.",
@@ -704,6 +705,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
         ("A national day of mourning was held on 10 January.", "state_response", "arrests"),  # an event held
         ("The trial was held in open session.", "state_response", "arrests"),
         ("Are there foreigners among the detained?", "state_response", "arrests"),
+        (
+            "Parliament adopted an amnesty that excluded those charged with organising mass riots.",
+            "state_response",
+            "prosecutions",
+        ),
         (
             "Officers were jailed, but no one has ever been charged with giving the order to fire.",
             "state_response",
