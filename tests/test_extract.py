@@ -892,6 +892,18 @@ def test_a_category_yields_only_to_what_is_coded_in_its_own_clause(codebook):
     assert categories(others, "state_response") == ["prosecutions", "security_forces_prosecuted"]
 
 
+def test_they_goes_on_with_the_sentence_before(codebook):
+    officers = code(
+        "Five police officers were tried for abuse of power. They received sentences of five to seven years.",
+        codebook,
+    )
+    they = [r for r in officers["state_responses"] if r["quote"].startswith("They")]
+    assert [r["category"] for r in they] == ["security_forces_prosecuted"]
+    strikers = code("Twelve strikers were tried. They received sentences of five to seven years.", codebook)
+    they = [r for r in strikers["state_responses"] if r["quote"].startswith("They")]
+    assert [r["category"] for r in they] == ["prosecutions"]
+
+
 def test_a_demand_met_is_a_concession_not_a_request(codebook):
     rows = code(
         "This demand was met within days, when the price in Mangistau was capped at 50 tenge per litre.",

@@ -460,6 +460,7 @@ class _Document:
         self.outsider_voice = bool(rules.context["outsider_voice"].search(voice))
         self.list_frames: set[int] = set()
         self.context_claims: dict[int, object] = {}
+        self.coded: dict[int, dict[tuple[str, str], Category]] = {}  # sentence -> (table, id) coded there
         self._read_context()
 
     def attribute(self, index: int, span: tuple[int, int] | None):
@@ -602,6 +603,18 @@ def _replaces(other: Hit, hit: Hit, lowered: str) -> bool:
     return not _REQUEST_BREAK_RE.search(between)
 
 
+def _continued(hit: Hit, sentence: _Sentence) -> Hit:
+    """A sentence opening on They/Their goes on with the sentence before it: after "Five police
+    officers were tried", "They received sentences of five to seven years" is the officers'
+    prosecution. A category coded there that this one yields to replaces it."""
+    before = sentence.doc.coded.get(sentence.index - 1, {})
+    table = hit.category.table
+    taken = next((before[table, c] for c in sorted(hit.category.yields_to) if (table, c) in before), None)
+    if taken is None or not sentence.rules.context["continues"].match(sentence.text):
+        return hit
+    return Hit(taken, hit.pattern, hit.start, hit.end)
+
+
 def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
     rules = sentence.rules
     list_frame = sentence.index in sentence.doc.list_frames
@@ -611,6 +624,7 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
         if hit is not None:
             hits.append(hit)
     hits = [h for h in hits if not any(_replaces(o, h, sentence.lowered) for o in hits)]
+    hits = [_continued(h, sentence) for h in hits]
     if not hits:
         return []
     found = []
@@ -668,6 +682,7 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
                 row["value_low"], row["value_high"], row["unit"], row["qualifier"], row["claimant"],
             )  # fmt: skip
             rows.append(row)
+            sentence.doc.coded.setdefault(sentence.index, {})[category.table, category.id] = category
     return rows
 
 
