@@ -43,8 +43,9 @@ def place(text: str, codebook, published: date | None = None) -> list[tuple[str,
             "None of the commanders who gave the order to open fire was identified. "
             "Entry to the city is through checkpoints. "
             "The families of the deceased will be given material assistance. "
-            "The National Guard is continuing operations in the town.",
-            ["zhanaozen-2011"] * 8,
+            "The National Guard is continuing operations in the town. "
+            "26 armed criminals were liquidated.",
+            ["zhanaozen-2011"] * 9,
         ),
     ],
     ids=["both episodes alike", "pronoun", "field words"],
