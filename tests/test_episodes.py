@@ -202,6 +202,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         (GOLD / "blind16", GOLD / "blind16" / "episodes.yaml", 0.80),  # blind score 0.830
         (GOLD / "blind17", GOLD / "blind17" / "episodes.yaml", 0.77),  # blind score 0.797
         (GOLD / "blind18", GOLD / "blind18" / "episodes.yaml", 0.80),  # blind score 0.832
+        (GOLD / "blind19", GOLD / "blind19" / "episodes.yaml", 0.81),  # blind score 0.838
+        (GOLD / "blind20", GOLD / "blind20" / "episodes.yaml", 0.83),  # blind score 0.863
     ],
     ids=[
         "seeds",
@@ -222,6 +224,8 @@ def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[floa
         "blind16",
         "blind17",
         "blind18",
+        "blind19",
+        "blind20",
     ],
 )
 def test_placement_accuracy_against_gold(seeds, gold, floor, codebook):
