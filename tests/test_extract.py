@@ -900,6 +900,13 @@ def test_they_goes_on_with_the_sentence_before(codebook):
     )
     they = [r for r in officers["state_responses"] if r["quote"].startswith("They")]
     assert [r["category"] for r in they] == ["security_forces_prosecuted"]
+    both = code(
+        "Five police officers were tried. They received sentences of five to seven years; two more "
+        "officers were charged in June.",
+        codebook,
+    )
+    second = [r["category"] for r in both["state_responses"] if r["sentence_id"] == "d0:00001"]
+    assert second == ["security_forces_prosecuted"]  # one category, one row
     strikers = code("Twelve strikers were tried. They received sentences of five to seven years.", codebook)
     they = [r for r in strikers["state_responses"] if r["quote"].startswith("They")]
     assert [r["category"] for r in they] == ["prosecutions"]

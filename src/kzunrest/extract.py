@@ -603,16 +603,24 @@ def _replaces(other: Hit, hit: Hit, lowered: str) -> bool:
     return not _REQUEST_BREAK_RE.search(between)
 
 
-def _continued(hit: Hit, sentence: _Sentence) -> Hit:
+def _continued(hits: list[Hit], sentence: _Sentence) -> list[Hit]:
     """A sentence opening on They/Their goes on with the sentence before it: after "Five police
     officers were tried", "They received sentences of five to seven years" is the officers'
-    prosecution. A category coded there that this one yields to replaces it."""
-    before = sentence.doc.coded.get(sentence.index - 1, {})
-    table = hit.category.table
-    taken = next((before[table, c] for c in sorted(hit.category.yields_to) if (table, c) in before), None)
-    if taken is None or not sentence.rules.context["continues"].match(sentence.text):
-        return hit
-    return Hit(taken, hit.pattern, hit.start, hit.end)
+    prosecution. A category coded there that a hit yields to replaces the hit (once per sentence)."""
+    before = sentence.doc.coded.get(sentence.index - 1)
+    if not before or not sentence.rules.context["continues"].match(sentence.text):
+        return hits
+    coded = {(h.category.table, h.category.id) for h in hits}
+    kept = []
+    for hit in hits:
+        table = hit.category.table
+        taken = next((before[table, c] for c in sorted(hit.category.yields_to) if (table, c) in before), None)
+        if taken is None:
+            kept.append(hit)
+        elif (table, taken.id) not in coded:
+            kept.append(Hit(taken, hit.pattern, hit.start, hit.end))
+            coded.add((table, taken.id))
+    return kept
 
 
 def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
@@ -624,7 +632,7 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
         if hit is not None:
             hits.append(hit)
     hits = [h for h in hits if not any(_replaces(o, h, sentence.lowered) for o in hits)]
-    hits = [_continued(h, sentence) for h in hits]
+    hits = _continued(hits, sentence)
     if not hits:
         return []
     found = []

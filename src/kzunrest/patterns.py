@@ -81,7 +81,7 @@ class Category:
     source: str | None  # None | state_actor | state_speaks: who must be voicing it
     figure: FigureRule | None
     requested_blocks: bool  # a match asked for ("demanded the resignation of ...") is not an act
-    yields_to: frozenset[str]  # categories of the same table that, coded in the same clause, replace this one
+    yields_to: frozenset[str]  # same-table categories that replace this one (extract._replaces, _continued)
 
 
 @dataclass(frozen=True)
