@@ -154,6 +154,24 @@ def test_downloads_hold_every_table_as_parquet_and_csv(dashboard_site):
         assert [r["quote"] for r in csv.DictReader(fh)] == [r["quote"] for r in outcomes]
 
 
+def test_csv_cells_that_would_run_as_spreadsheet_formulas_are_defused(tmp_path):
+    import pyarrow as pa
+
+    quotes = ['=HYPERLINK("http://example.org","x")', "+7 dead", "-5", "@SUM(A1)", "Police fired.", None]
+    (tmp_path / "run").mkdir()
+    table = pa.table({"quote": quotes, "value_low": [1.0, -3.0, None, 2.0, 4.0, 5.0]})
+    pq.write_table(table, tmp_path / "run" / "outcomes.parquet")
+    publish.write_downloads(tmp_path / "run", tmp_path / "site")
+    with (tmp_path / "site" / "data" / "outcomes.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["quote"] for r in rows] == [
+        "'" + quotes[0], "'+7 dead", "'-5", "'@SUM(A1)", "Police fired.", ""
+    ]  # fmt: skip
+    assert [r["value_low"] for r in rows] == ["1.0", "-3.0", "", "2.0", "4.0", "5.0"]  # numbers as they are
+    parquet = tmp_path / "site" / "data" / "outcomes.parquet"
+    assert pq.read_table(parquet).column("quote").to_pylist() == quotes  # the exact text stays in Parquet
+
+
 def test_empty_fact_tables_render_a_page_that_says_so(codebook, tmp_path):
     folder = build(tmp_path / "datasets", codebook, empty_facts=True)
     text = page(publish.render(folder, codebook))

@@ -272,7 +272,11 @@ def figure_chart(measure: str, unit: str | None, claims: list[dict], codebook: C
 
 
 def write_downloads(folder: Path, site: Path) -> list[dict]:
-    """Every table of the run as Parquet (the run's own bytes) and CSV under `site/data/`."""
+    """Every table of the run as Parquet (the run's own bytes) and CSV under `site/data/`.
+
+    The CSV is what a spreadsheet opens, and quotes come from untrusted articles: a text cell that
+    would start a formula there ("=HYPERLINK(...)") gets a leading apostrophe (OWASP's advice on
+    CSV injection). The Parquet file keeps every quote exactly as in the documents."""
     import duckdb
     import pyarrow.parquet as pq
 
@@ -283,9 +287,7 @@ def write_downloads(folder: Path, site: Path) -> list[dict]:
         for path in sorted(folder.glob("*.parquet"), key=lambda p: (p.stem.startswith("compare_"), p.stem)):
             parquet, csv = data / path.name, data / f"{path.stem}.csv"
             shutil.copyfile(path, parquet)
-            con.execute(
-                f"COPY (SELECT * FROM read_parquet('{_sql_path(path)}')) TO '{_sql_path(csv)}' (HEADER)"
-            )
+            con.execute(f"COPY ({_csv_select(con, path)}) TO '{_sql_path(csv)}' (HEADER)")
             downloads.append(
                 {
                     "table": path.stem,
@@ -297,6 +299,25 @@ def write_downloads(folder: Path, site: Path) -> list[dict]:
                 }
             )
     return downloads
+
+
+# What makes a spreadsheet read a cell as a formula: its first character.
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def _csv_select(con, path: Path) -> str:
+    """SELECT of every column of `path`, text cells that would start a formula prefixed with '."""
+    source = f"read_parquet('{_sql_path(path)}')"
+    columns = []
+    for name, kind, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall():
+        column = '"' + name.replace('"', '""') + '"'
+        if kind == "VARCHAR":
+            column = (
+                f"CASE WHEN regexp_matches({column}, '{_FORMULA_START}') "
+                f"THEN chr(39) || {column} ELSE {column} END AS {column}"
+            )
+        columns.append(column)
+    return f"SELECT {', '.join(columns)} FROM {source}"
 
 
 def _sql_path(path: Path) -> str:
