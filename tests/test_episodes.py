@@ -47,8 +47,16 @@ def place(text: str, codebook, published: date | None = None) -> list[tuple[str,
             "26 armed criminals were liquidated.",
             ["zhanaozen-2011"] * 9,
         ),
+        (  # what the codebook codes as a fact names an event, with no event word in it
+            "Protesters in Zhanaozen demanded a lower LPG price on 3 January 2022. "
+            "This was an attempted coup d'état. "
+            "Well-trained groups of militants, including fighters from abroad, moved into the cities. "
+            "The state has reshuffled the elite and rewritten the constitution. "
+            "The town's economy depends almost entirely on oil.",
+            ["january-2022"] * 4 + [None],
+        ),
     ],
-    ids=["both episodes alike", "pronoun", "field words"],
+    ids=["both episodes alike", "pronoun", "field words", "codebook facts"],
 )
 def test_what_the_sentence_before_decides(codebook, text, expected):
     assert [episode for _, episode in place(text, codebook)] == expected

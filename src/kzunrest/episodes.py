@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from kzunrest import dates
+from kzunrest import dates, patterns
 from kzunrest.codebook import Codebook
 
 NEITHER = None
@@ -33,6 +33,7 @@ class _Rules:
     cues: list[tuple[re.Pattern, str]]  # (phrase regex, episode)
     neither: re.Pattern | None
     event_terms: re.Pattern
+    ruleset: patterns.Ruleset  # a sentence the codebook codes a fact in names an event too
     anaphora: re.Pattern
     neither_lines: re.Pattern
     relative_back: list[re.Pattern]
@@ -54,12 +55,19 @@ def _rules(codebook: Codebook) -> _Rules:
         cues=cues,
         neither_lines=re.compile("|".join(f"(?:{p})" for p in spec.get("neither_lines", ["(?!)"]))),
         event_terms=re.compile(rf"(?<!\w)(?:{event_terms})", re.IGNORECASE),
+        ruleset=patterns.load(codebook),
         anaphora=re.compile(spec.get("anaphora", "(?!)")),
         neither=re.compile("|".join(re.escape(p) for p in neither), re.IGNORECASE) if neither else None,
         relative_back=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("back", [])],
         relative_here=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("here", [])],
         windows={eid: ep.window for eid, ep in codebook.episodes.items()},
     )
+
+
+def _names_event(sentence: str, rules: _Rules) -> bool:
+    """Whether the sentence names an event of unrest: one of the event words, or language the
+    codebook codes as a fact ("This was an attempted coup d'état.", "the price was capped")."""
+    return bool(rules.event_terms.search(sentence)) or bool(rules.ruleset.scan(sentence.lower())[0])
 
 
 def _episode_of_year(year: int, rules: _Rules) -> str | None:
@@ -233,7 +241,7 @@ def place_sentences(
         elif (
             ranked[0][0] is not NEITHER
             and not (heading_starts[-1] and len(sentence.split()) > 1)  # "The shadow of 2011" names its topic
-            and not rules.event_terms.search(sentence)
+            and not _names_event(sentence, rules)
             and all(r.startswith("year") for r in reasons)  # a full date says when something happened
         ):
             own.append((NEITHER, "no event named"))  # "The economy grew by 5 percent in 2023"
@@ -273,7 +281,7 @@ def place_sentences(
             section_choice = _majority(by_section.get(sections[i], Counter()))
             section_placed = (section_choice, "context: section majority")
             placed.append(weak[i] if section_choice in (None, weak[i][0]) else section_placed)
-        elif not in_list and not rules.event_terms.search(sentence) and not rules.anaphora.match(sentence):
+        elif not in_list and not _names_event(sentence, rules) and not rules.anaphora.match(sentence):
             placed.append((NEITHER, "no event named"))
         elif context is not None and (context[0] is not NEITHER or in_list):
             placed.append((context[0], "context: the sentence or list before it"))
