@@ -932,6 +932,9 @@ def test_headings_and_recommendations_report_no_events(codebook):
         "12.1. set up an independent inquiry into the killings;\n"
         "12.2. investigate promptly all allegations of torture of people detained;\n"
         "• Press the authorities to accept an international inquiry into the shootings.\n"
+        "(a) Ensure that all allegations of torture in custody are investigated;\n"
+        "b) review the convictions of persons who allege their confessions were obtained under torture;\n"
+        "- to ensure a comprehensive investigation of all allegations of torture in custody;\n"
         "• police beat detainees in the Almaty city police station.\n"
     )
     rows = code(report, codebook, EPISODE_2022, published=date(2022, 9, 1))

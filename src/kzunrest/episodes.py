@@ -19,7 +19,7 @@ from kzunrest import dates, patterns
 from kzunrest.codebook import Codebook
 
 NEITHER = None
-LIST_MARKER = r"\(?\d{1,2}(?:\.\d{1,2})*[.)]|[•·▪‣◦*–—-]"  # "1.", "12.1.", "(3)", "•"
+LIST_MARKER = r"\(?\d{1,2}(?:\.\d{1,2})*[.)]|\(?[a-z]\)|[•·▪‣◦*–—-]"  # "1.", "12.1.", "(3)", "(a)", "•"
 LIST_ITEM_RE = re.compile(rf"^(?:{LIST_MARKER})\s")
 _CONTRAST_RE = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|than|as)\s+(?:in\s+)?(?:the\s+)?$", re.I)
 _IN_YEAR_RE = re.compile(r"\b(?:in|during|by)\s+(?:the\s+)?(?:early\s+|late\s+|mid-)?$", re.I)
