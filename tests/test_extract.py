@@ -977,6 +977,18 @@ def test_disagreeing_figures_in_one_sentence_are_two_rows(codebook):
     assert sorted(r["value_low"] for r in put_at["outcomes"] if r["category"] == "killed") == [16.0, 60.0]
 
 
+def test_soldiers_killed_are_counted_as_people(codebook):
+    rows = code(
+        "Sixteen servicemen and police officers lost their lives, and more than 1,300 were wounded.",
+        codebook,
+        EPISODE_2022,
+    )
+    killed = row(rows, "outcome", "killed")
+    assert (killed["value_low"], killed["unit"], killed["qualifier"]) == (16.0, "people", "exact")
+    deployed = code("The CSTO sent 2,500 troops to Kazakhstan.", codebook, EPISODE_2022)
+    assert row(deployed, "state_response", "foreign_troops")["unit"] == "troops"  # deployed: troops
+
+
 def test_a_looser_figure_is_another_estimate_only_when_the_text_says_so(codebook):
     rows = code(
         "One person was killed and 11 were wounded when police opened fire on several hundred protesters.",

@@ -347,11 +347,12 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
         if k in used:
             continue
         for _, i in owners:
-            own = given[i][0]
+            own, rule = given[i][0], hits[i].category.figure
             if not _accepts(hits[i].category, figure, hits[i]):
                 continue
             other_claim = (
-                figure.unit != own.unit  # another measure of it: "13 ... received terms of up to 7 years"
+                # another measure of it ("13 ... received terms of up to 7 years"), or a bare number
+                rule.recount.get(figure.unit, figure.unit) != rule.recount.get(own.unit, own.unit)
                 or (
                     figure.qualifier in ("up_to", "vague")
                     and another_estimate.search(sentence.lowered, own.end, figure.start)
@@ -679,7 +680,7 @@ def _sentence_rows(sentence: _Sentence, codebook: Codebook) -> list[dict]:
                 "claimant_type": claim.claimant_type,
                 "value_low": None if figure is None else figure.value_low,
                 "value_high": None if figure is None else figure.value_high,
-                "unit": None if figure is None else figure.unit or category.figure.unitless,
+                "unit": None if figure is None else category.figure.unit_of(figure),
                 "qualifier": None if figure is None else figure.qualifier,
                 "event_date": event_date(sentence, (hit.start, hit.end), window, published),
                 "rule_id": hit.pattern.rule_id,

@@ -65,6 +65,11 @@ class FigureRule:
     unitless: str | None  # the unit of a bare number right beside the words ("killing at least 15")
     reach: int  # how many characters away from its words a figure may stand
     single: re.Pattern | None  # one person named as the subject ("a 22-year-old man was shot dead"): 1
+    recount: dict[str, str]  # a unit counted as another: soldiers killed are people killed
+
+    def unit_of(self, figure) -> str | None:
+        """The unit this category records the figure in (a bare number: `unitless`)."""
+        return self.recount.get(figure.unit, figure.unit) if figure.unit else self.unitless
 
 
 @dataclass(frozen=True, eq=False)
@@ -525,8 +530,10 @@ def _figure_rule(
 ) -> FigureRule | None:
     if not spec:
         return None
-    accepted = tuple(spec.get("units") or ())
-    unknown = [u for u in [*accepted, spec.get("unitless")] if u is not None and u not in units]
+    recount = {str(k): str(v) for k, v in (spec.get("recount") or {}).items()}
+    accepted = tuple(spec.get("units") or ()) + tuple(recount)
+    named = [*accepted, *recount.values(), spec.get("unitless")]
+    unknown = [u for u in named if u is not None and u not in units]
     if unknown or not accepted:
         raise CodebookError(f"{where}: figure units must be a non-empty list of {units}; got {accepted}")
     return FigureRule(
@@ -536,6 +543,7 @@ def _figure_rule(
         unitless=spec.get("unitless"),
         reach=int(spec.get("reach", 90)),
         single=_phrase_list(spec.get("single"), expand, f"{where}.figure.single"),
+        recount=recount,
     )
 
 
