@@ -1036,6 +1036,8 @@ def test_person_counts_need_a_number(codebook):
         "Her husband was wounded in the square and died in hospital a month later.",
         "He was 23 when he was shot dead on the square.",  # an age is no count
         "Zhaksylyk Turbayev, a union activist at Karazhanbasmunai, was killed.",
+        "In August, a union activist, Zhaksylyk Turbayev, was stabbed to death.",
+        "Among the dead was four-year-old Aikorkem Meldekhanova.",
     ],
 )
 def test_one_person_killed_counts_one(codebook, text):
