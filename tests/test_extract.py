@@ -519,6 +519,27 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "blame_narrative",
         ),
+        ("Tokayev said the unrest was stirred up by conspirators.", "state_response", "blame_narrative"),
+        (
+            "The authorities accused the strikers and the Alga! party of fomenting the riots.",
+            "state_response",
+            "blame_narrative",
+        ),
+        (
+            "The president said their aim was to undermine the constitutional order and seize power.",
+            "state_response",
+            "blame_narrative",
+        ),
+        (
+            "The minister said that weapons were used only against those who attacked with arms.",
+            "state_response",
+            "denial",
+        ),
+        (
+            "The minister said: I must say plainly that the police did not fire on peaceful demonstrators.",
+            "state_response",
+            "denial",
+        ),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
