@@ -535,6 +535,8 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "denial",
         ),
+        # a pattern spelling out a negator ("denied access") is not negated by it
+        ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (
             "The minister said: I must say plainly that the police did not fire on peaceful demonstrators.",
             "state_response",

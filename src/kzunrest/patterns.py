@@ -521,8 +521,9 @@ def _required_from(items: list, lead: str | None) -> tuple[list[set[str]], str |
 # ---------------------------------------------------------------- compiling
 
 
-def _words_in(text: str, vocabulary: frozenset[str]) -> frozenset[str]:
-    return frozenset(w for w in WORD_RE.findall(text.lower()) if w in vocabulary)
+def _spelled(source: str, word: re.Pattern) -> frozenset[str]:
+    """The words of a pattern's source that `word` matches whole ("denied" in "denied access")."""
+    return frozenset(w for w in WORD_RE.findall(source.lower()) if word.fullmatch(w))
 
 
 def _figure_rule(
@@ -564,7 +565,8 @@ def load(codebook: Codebook) -> Ruleset:
     negation = _read(directory / "negation.yaml")
     actors_spec = _read(directory / "actors.yaml")
     context = _read(directory / "context.yaml")
-    negator_words = frozenset(str(w).lower() for w in negation["negators"] if " " not in str(w))
+    # one-word negators ("not", "deni(?:ed|es)"): a pattern spelling one out is not negated by it
+    negator_word = re.compile("|".join(f"(?:{w})" for w in negation["negators"] if " " not in str(w)))
 
     categories: list[Category] = []
     tables: dict[str, TableRules] = {}
@@ -604,7 +606,7 @@ def load(codebook: Codebook) -> Ruleset:
                         regex=regex,
                         starts=start_anchors(expanded),
                         negatable=negatable,
-                        own_negators=_words_in(str(pspec["regex"]), negator_words),
+                        own_negators=_spelled(str(pspec["regex"]), negator_word),
                         figure_optional=bool(pspec.get("figure_optional", False)),
                         framed=bool(pspec.get("framed", False)),
                         takes_figure=bool(pspec.get("figure", True)),
