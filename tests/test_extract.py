@@ -535,6 +535,11 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "denial",
         ),
+        (
+            "The firm fired them, and a court jailed the union's lawyer, Natalia Sokolova, for six years.",
+            "state_response",
+            "prosecutions",
+        ),
         # a pattern spelling out a negator ("denied access") is not negated by it
         ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (
@@ -1235,3 +1240,10 @@ def test_sentences_outside_both_episodes_give_no_rows(codebook):
     }
     assert extract.extract_document(doc, [{**sentence, "episode": None}], codebook)["state_responses"] == []
     assert extract.extract_document(doc, [{**sentence, "episode": EPISODE_2011}], codebook)["state_responses"]
+
+
+def test_police_who_jail_people_are_not_police_jailed(codebook):
+    rows = code("Police jailed dozens of strikers.", codebook)
+    assert categories(rows, "state_response") == ["arrests"]
+    rows = code("Five police officers jailed for abuse of power.", codebook)
+    assert "security_forces_prosecuted" in categories(rows, "state_response")
