@@ -540,6 +540,15 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "prosecutions",
         ),
+        ("Tokayev assumed the chairmanship of the Security Council.", "outcome", "leadership_change"),
+        (
+            "Nazarbayev lost the chairmanship of the Security Council in the first week.",
+            "state_response",
+            "officials_dismissed",
+        ),
+        ("Tokayev had taken over from Nazarbayev as chairman.", "state_response", "officials_dismissed"),
+        ("The state has reshuffled the elite.", "outcome", "leadership_change"),
+        ("Alikhan Smailov was confirmed as prime minister.", "outcome", "leadership_change"),
         # a pattern spelling out a negator ("denied access") is not negated by it
         ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (
