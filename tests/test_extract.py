@@ -549,6 +549,9 @@ def test_codebook_command_lists_every_category(codebook):
         ("Tokayev had taken over from Nazarbayev as chairman.", "state_response", "officials_dismissed"),
         ("The state has reshuffled the elite.", "outcome", "leadership_change"),
         ("Alikhan Smailov was confirmed as prime minister.", "outcome", "leadership_change"),
+        ("The court dismissed the allegations of torture.", "outcome", "impunity"),
+        ("The presiding judge did not order an inquiry into these allegations.", "outcome", "impunity"),
+        ("Activists called for an inquiry, which the government rejected.", "outcome", "impunity"),
         # a pattern spelling out a negator ("denied access") is not negated by it
         ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (

@@ -265,7 +265,7 @@ def first_hit(
             continue
         if category.modal and sentence.rules.modal[category.table].search(sentence.window(start)):
             continue
-        if category.requested_blocks and (list_frame or _requested(sentence, start)):
+        if category.requested_blocks and pattern.requestable and (list_frame or _requested(sentence, start)):
             continue
         if category.table == "demand" and not (pattern.framed or list_frame):
             frame_start = _framed(sentence, start, end)

@@ -50,6 +50,7 @@ class Pattern:
     regex: re.Pattern
     starts: frozenset[str] | None  # words a match can start with; None: searched in full
     negatable: bool  # negators before the match cancel it
+    requestable: bool  # false: a demand verb before it never makes it asked for ("which ... rejected")
     own_negators: frozenset[str]  # negator words the pattern itself spells out (not a negation)
     figure_optional: bool  # a figure-required category may be coded without one from this pattern
     framed: bool  # demand patterns that carry their own frame ("down with ...")
@@ -606,6 +607,7 @@ def load(codebook: Codebook) -> Ruleset:
                         regex=regex,
                         starts=start_anchors(expanded),
                         negatable=negatable,
+                        requestable=bool(pspec.get("requested_blocks", True)),
                         own_negators=_spelled(str(pspec["regex"]), negator_word),
                         figure_optional=bool(pspec.get("figure_optional", False)),
                         framed=bool(pspec.get("framed", False)),
