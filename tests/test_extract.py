@@ -552,6 +552,21 @@ def test_codebook_command_lists_every_category(codebook):
         ("The court dismissed the allegations of torture.", "outcome", "impunity"),
         ("The presiding judge did not order an inquiry into these allegations.", "outcome", "impunity"),
         ("Activists called for an inquiry, which the government rejected.", "outcome", "impunity"),
+        ("The real incomes of ordinary citizens have barely grown.", "trigger", "economic_hardship"),
+        ("Protesters blamed stagnant wages and mounting consumer debt.", "trigger", "economic_hardship"),
+        ("They said the wealth has been captured by a small elite.", "trigger", "economic_hardship"),
+        ("Ten years later, unemployment there is still high.", "trigger", "economic_hardship"),
+        ("The companies refused to register the independent union.", "trigger", "labour_rights_restrictions"),
+        ("Tokayev set up a public foundation for the people.", "state_response", "material_concession"),
+        ("About 2,000 new jobs will be created in the town.", "state_response", "material_concession"),
+        ("The state companies re-hired several hundred strikers.", "state_response", "material_concession"),
+        (
+            "The families of the deceased will be given one-time material assistance.",
+            "state_response",
+            "material_concession",
+        ),
+        ("Constitutional amendments curtailed the powers of the president.", "outcome", "policy_change"),
+        ("The Labour Code was amended in 2012 to strengthen mediation.", "outcome", "policy_change"),
         # a pattern spelling out a negator ("denied access") is not negated by it
         ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (
@@ -1259,3 +1274,8 @@ def test_police_who_jail_people_are_not_police_jailed(codebook):
     assert categories(rows, "state_response") == ["arrests"]
     rows = code("Five police officers jailed for abuse of power.", codebook)
     assert "security_forces_prosecuted" in categories(rows, "state_response")
+
+
+def test_the_right_to_a_union_asked_for_is_no_restriction(codebook):
+    rows = code("They wanted a fair wage and the right to choose their own union.", codebook)
+    assert "labour_rights_restrictions" not in categories(rows, "trigger")
