@@ -35,6 +35,13 @@ def per_figure(sentence: str) -> list[tuple[str, str | None, str]]:
     ("sentence", "phrase", "claimant", "kind"),
     [
         ("Officials say 14 people, most of them protesters, died.", "14 people", "Officials", "official"),
+        (  # "always", "long" between the speaker and the verb; "complained" is a speech verb
+            "Local activists have always insisted that the real toll was higher.",
+            "real toll",
+            "Local activists",
+            "activist",
+        ),
+        ("Strikers had complained that the oil wealth had left them.", "oil wealth", "Strikers", "activist"),
         (
             "At least 11 defendants told the court that they had been beaten.",
             "beaten",

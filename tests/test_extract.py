@@ -567,6 +567,8 @@ def test_codebook_command_lists_every_category(codebook):
         ),
         ("Constitutional amendments curtailed the powers of the president.", "outcome", "policy_change"),
         ("The Labour Code was amended in 2012 to strengthen mediation.", "outcome", "policy_change"),
+        ("Local activists have always insisted that the real toll was higher.", "outcome", "killed"),
+        ("Opposition activists and witnesses gave a much higher toll.", "outcome", "killed"),
         # a pattern spelling out a negator ("denied access") is not negated by it
         ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (
