@@ -210,6 +210,8 @@ PLACEMENT_FLOORS = {
     "blind18": 0.80,  # blind score 0.832
     "blind19": 0.81,  # blind score 0.838
     "blind20": 0.83,  # blind score 0.863
+    "blind21": 0.82,  # blind score 0.850
+    "blind22": 0.88,  # blind score 0.913
 }
 
 
