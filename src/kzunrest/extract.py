@@ -352,7 +352,7 @@ def assign_figures(hits: list[Hit], figures: list, sentence: _Sentence) -> dict[
                 continue
             other_claim = (
                 # another measure of it ("13 ... received terms of up to 7 years"), or a bare number
-                rule.recount.get(figure.unit, figure.unit) != rule.recount.get(own.unit, own.unit)
+                rule.counted(figure.unit) != rule.counted(own.unit)
                 or (
                     figure.qualifier in ("up_to", "vague")
                     and another_estimate.search(sentence.lowered, own.end, figure.start)

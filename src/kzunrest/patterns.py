@@ -68,9 +68,13 @@ class FigureRule:
     single: re.Pattern | None  # one person named as the subject ("a 22-year-old man was shot dead"): 1
     recount: dict[str, str]  # a unit counted as another: soldiers killed are people killed
 
+    def counted(self, unit: str | None) -> str | None:
+        """The unit a figure in `unit` counts in for this category (troops killed: people)."""
+        return self.recount.get(unit, unit)
+
     def unit_of(self, figure) -> str | None:
         """The unit this category records the figure in (a bare number: `unitless`)."""
-        return self.recount.get(figure.unit, figure.unit) if figure.unit else self.unitless
+        return self.counted(figure.unit) if figure.unit else self.unitless
 
 
 @dataclass(frozen=True, eq=False)
