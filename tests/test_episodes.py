@@ -90,6 +90,15 @@ def test_dateline_starts_a_section_with_its_own_reference_date(codebook):
     assert [ep for _, ep in place(text, codebook)] == [None, "january-2022", None, "zhanaozen-2011"]
 
 
+def test_a_place_and_a_day_is_a_dateline_dated_from_the_one_before(codebook):
+    text = (
+        "MOSCOW, January 6.\nThe first CSTO units landed at the airport.\n"
+        "Almaty, 11 January.\nThe withdrawal of the contingent will begin in two days."
+    )
+    placed = place(text, codebook, published=date(2022, 1, 12))
+    assert [ep for _, ep in placed] == [None, "january-2022", None, "january-2022"]
+
+
 def test_a_day_without_a_year_defers_to_its_sections_episode(codebook):
     text = (
         "Police shot striking oil workers in Zhanaozen in December 2011.\n"
@@ -155,9 +164,11 @@ def test_sentence_without_event_is_neither_but_list_items_follow_their_list(code
     text = (
         "Protesters in Zhanaozen over the LPG price listed their demands:\n"
         "1. Gas for 50 tenge.\n2. The return of the stolen money.\n"
-        "The author is a journalist based in London."
-    )
-    assert [ep for _, ep in place(text, codebook)] == ["january-2022"] * 3 + [None]
+        "The author is a journalist based in London.\n"
+        "Wages in the oil sector are higher than the national average, but so is the cost of living.\n"
+        "Freedom of expression is guaranteed by the Constitution."
+    )  # pay and prices are background; a freedom is no one freed
+    assert [ep for _, ep in place(text, codebook)] == ["january-2022"] * 3 + [None] * 3
 
 
 def placement_accuracy(seeds_dir: Path, gold_file: Path, codebook) -> tuple[float, list[str]]:

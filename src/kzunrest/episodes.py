@@ -66,8 +66,12 @@ def _rules(codebook: Codebook) -> _Rules:
 
 def _names_event(sentence: str, rules: _Rules) -> bool:
     """Whether the sentence names an event of unrest: one of the event words, or language the
-    codebook codes as a fact ("This was an attempted coup d'état.", "the price was capped")."""
-    return bool(rules.event_terms.search(sentence)) or bool(rules.ruleset.scan(sentence.lower())[0])
+    codebook codes as a fact ("This was an attempted coup d'état.", "the price was capped").
+    What a demand asks for ("freedom of expression") is no event until someone asks for it."""
+    if rules.event_terms.search(sentence):
+        return True
+    categories = rules.ruleset.categories
+    return any(categories[i].table != "demand" for i in rules.ruleset.scan(sentence.lower())[0])
 
 
 def _episode_of_year(year: int, rules: _Rules) -> str | None:
@@ -98,13 +102,21 @@ def heading_words(text: str, start: int, end: int) -> int | None:
     return None if line.endswith(CLOSING) else len(line.split())
 
 
-def _section_date(sentence: str) -> date | None:
-    """The date of a line that is nothing but a full date (a post's dateline)."""
+_PLACE_COMMA_RE = re.compile(r"[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,2},\s*")
+
+
+def _section_date(sentence: str, reference: date | None) -> date | None:
+    """The date of a line that is nothing but a full date (a post's dateline), or a place and a
+    day ("MOSCOW, January 6."), whose year is the one before it."""
     found = dates.find_dates(sentence)
-    if len(found) == 1 and found[0].year and found[0].day:
+    if len(found) != 1 or not found[0].day:
+        return None
+    if found[0].year:
         rest = _CLOCK_RE.sub("", sentence[: found[0].start] + sentence[found[0].end :]).strip(" .,:-–|")
         if len(rest) <= 12:  # e.g. "Posted on", "Updated", "Fri 7 Jan 2022 17.25 GMT"
             return dates.resolve(found[0].month, found[0].day, found[0].year, None)
+    elif _PLACE_COMMA_RE.fullmatch(sentence[: found[0].start]) and not sentence[found[0].end :].strip(" ."):
+        return dates.resolve(found[0].month, found[0].day, None, reference)
     return None
 
 
@@ -212,7 +224,7 @@ def place_sentences(
         sentence = text[start:end]
         paragraph_starts.append(previous_end is None or "\n" in text[previous_end:start])
         previous_end = end
-        dateline = _section_date(sentence)
+        dateline = _section_date(sentence, reference)
         if dateline is not None:
             reference, section = dateline, section + 1
         sections.append(section)
