@@ -223,6 +223,8 @@ PLACEMENT_FLOORS = {
     "blind20": 0.83,  # blind score 0.863
     "blind21": 0.82,  # blind score 0.850
     "blind22": 0.88,  # blind score 0.913
+    "blind23": 0.78,  # blind score 0.803
+    "blind24": 0.85,  # blind score 0.883
 }
 
 
