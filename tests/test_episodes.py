@@ -62,6 +62,15 @@ def test_what_the_sentence_before_decides(codebook, text, expected):
     assert [episode for _, episode in place(text, codebook)] == expected
 
 
+def test_a_resolutions_citations_and_closing_formula_are_neither(codebook):
+    text = (
+        "– having regard to the statement by the UN High Commissioner of 6 January 2022,\n"
+        "1. Condemns the killing of protesters in Almaty in January 2022;\n"
+        "2. Instructs its President to forward this resolution to the Council."
+    )
+    assert [ep for _, ep in place(text, codebook)] == [None, "january-2022", None]
+
+
 def test_years_dates_and_cues(codebook):
     placed = place(
         "Oil workers went on strike in May 2011.\n"
@@ -259,6 +268,7 @@ def test_placement_accuracy_against_gold(name, floor, codebook):
         ("For this report, researchers interviewed 27 former detainees in Aktau in April 2012.", None),
         ("Human Rights Watch (2012) Striking Oil, Striking Workers: Violations in Kazakhstan.", None),
         ("[3] CSTO press release, 19 January 2022.", None),  # an endnote citing a source
+        ("– having regard to the statement by the UN High Commissioner of 6 January 2022,", None),
         ("Kazakhstan held early parliamentary elections on 15 January 2012.", None),  # another event
         ("[8] The official toll was 17, including one man killed in Shetpe.", "zhanaozen-2011"),  # a fact
         ("UA 04/22 Index: EUR 57/5131/2022 Kazakhstan Date: 21 January 2022", None),  # when it was issued
