@@ -454,6 +454,11 @@ def test_codebook_command_lists_every_category(codebook):
         ("His family says he was beaten in a Zhanaozen police station.", "state_response", "torture"),
         ("A Russia-led military alliance began sending troops.", "state_response", "foreign_troops"),
         ("Five police officers went to prison.", "state_response", "security_forces_prosecuted"),
+        (
+            "A former head of a Zhanaozen detention center was sentenced to five years.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
         ("26 armed criminals were liquidated.", "outcome", "killed"),
         ("The employer terminated the labour contracts of 989 employees.", "trigger", "layoffs"),
         (
