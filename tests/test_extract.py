@@ -563,6 +563,16 @@ def test_codebook_command_lists_every_category(codebook):
         ("Ten years later, unemployment there is still high.", "trigger", "economic_hardship"),
         ("The companies refused to register the independent union.", "trigger", "labour_rights_restrictions"),
         ("Tokayev set up a public foundation for the people.", "state_response", "material_concession"),
+        (
+            "The government restored a price of 50 tenge per litre for LPG in Mangystau Region.",
+            "state_response",
+            "material_concession",
+        ),
+        (
+            "Government decree: prices for liquefied gas, petrol and diesel will be capped for 180 days.",
+            "state_response",
+            "material_concession",
+        ),
         ("About 2,000 new jobs will be created in the town.", "state_response", "material_concession"),
         ("The state companies re-hired several hundred strikers.", "state_response", "material_concession"),
         (
