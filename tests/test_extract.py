@@ -1047,6 +1047,11 @@ def test_disagreeing_figures_in_one_sentence_are_two_rows(codebook):
         "Activists said at least 16 people were killed and put the death toll at more than 60.", codebook
     )
     assert sorted(r["value_low"] for r in put_at["outcomes"] if r["category"] == "killed") == [16.0, 60.0]
+    final_toll = code(
+        "Officials said 12 people were killed that day; the final toll given by the authorities was 15 dead.",
+        codebook,
+    )  # a first count and the final one
+    assert sorted(r["value_low"] for r in final_toll["outcomes"] if r["category"] == "killed") == [12.0, 15.0]
 
 
 def test_soldiers_killed_are_counted_as_people(codebook):
