@@ -460,6 +460,8 @@ def test_codebook_command_lists_every_category(codebook):
             "security_forces_prosecuted",
         ),
         ("26 armed criminals were liquidated.", "outcome", "killed"),
+        ("The ministry said 26 armed criminals had been eliminated.", "outcome", "killed"),
+        ("The ministry said 26 armed criminals had been eliminated.", "state_response", "lethal_force"),
         ("The employer terminated the labour contracts of 989 employees.", "trigger", "layoffs"),
         (
             "Tokayev also removed Nursultan Nazarbayev from the Security Council.",
@@ -820,6 +822,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "outcome",
             "leadership_change",
         ),  # the relatives, not the leader
+        (
+            "The operation will go on until all the bandits are eliminated.",
+            "state_response",
+            "lethal_force",
+        ),  # an aim, not a killing
     ],
 )
 def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, category):
