@@ -855,6 +855,21 @@ def test_a_state_bodys_own_statement_speaks_in_the_states_voice(codebook):
     assert "blame_narrative" not in categories(code(text, codebook, EPISODE_2022), "state_response")
     ministry = code(text, codebook, EPISODE_2022, outlet="Ministry of Internal Affairs of Kazakhstan")
     assert "blame_narrative" in categories(ministry, "state_response")
+    editorial = "Everyone now knows who stood behind the unrest: the strikers, egged on by outsiders."
+    assert "blame_narrative" not in categories(code(editorial, codebook), "state_response")
+    state_paper = code(editorial, codebook, outlet="Kazakhstanskaya Pravda editorial")
+    assert "blame_narrative" in categories(state_paper, "state_response")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The verdict blamed Kozlov and the banker Mukhtar Ablyazov for inciting the strikers to violence.",
+        "The court found that Kozlov had deliberately stirred up the oil workers.",
+    ],
+)
+def test_a_verdict_speaks_for_the_state(codebook, text):
+    assert "blame_narrative" in categories(code(text, codebook), "state_response")
 
 
 def test_the_state_actor_named_is_the_claimant_of_its_narrative(codebook):
