@@ -452,6 +452,17 @@ def test_codebook_command_lists_every_category(codebook):
         ("The opposition politician got seven and a half years.", "state_response", "prosecutions"),
         ("Kozlov received seven years in prison.", "state_response", "prosecutions"),
         ("His family says he was beaten in a Zhanaozen police station.", "state_response", "torture"),
+        (
+            "He died soon after his release from police custody; relatives said he had been severely beaten.",
+            "state_response",
+            "torture",
+        ),
+        ("He told us he had been held for nine days and beaten with batons.", "state_response", "torture"),
+        (
+            "Defendants stated that they had been subjected to beatings in the temporary detention facility.",
+            "state_response",
+            "torture",
+        ),
         ("A Russia-led military alliance began sending troops.", "state_response", "foreign_troops"),
         ("Five police officers went to prison.", "state_response", "security_forces_prosecuted"),
         (
@@ -822,6 +833,7 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "outcome",
             "leadership_change",
         ),  # the relatives, not the leader
+        ("Police beat protesters on the square, and some were later detained.", "state_response", "torture"),
         (
             "The operation will go on until all the bandits are eliminated.",
             "state_response",
