@@ -565,6 +565,16 @@ def test_codebook_command_lists_every_category(codebook):
             "officials_dismissed",
         ),
         ("Tokayev had taken over from Nazarbayev as chairman.", "state_response", "officials_dismissed"),
+        (
+            "Tokayev said he had taken over as chairman of the Security Council.",
+            "state_response",
+            "officials_dismissed",
+        ),
+        (
+            "The EU notes the transfer of the chairmanship of the Security Council.",
+            "state_response",
+            "officials_dismissed",
+        ),
         ("The state has reshuffled the elite.", "outcome", "leadership_change"),
         ("Alikhan Smailov was confirmed as prime minister.", "outcome", "leadership_change"),
         ("The court dismissed the allegations of torture.", "outcome", "impunity"),
