@@ -614,6 +614,26 @@ def test_codebook_command_lists_every_category(codebook):
             "state_response",
             "denial",
         ),
+        (
+            "The police said officers had used their weapons only after the building was stormed.",
+            "state_response",
+            "denial",
+        ),
+        (
+            "The prosecutor's office said the use of weapons by police officers was lawful.",
+            "state_response",
+            "denial",
+        ),
+        (
+            "Claims of ill-treatment were examined by the prosecutor's office and found to be groundless.",
+            "state_response",
+            "denial",
+        ),
+        (
+            "The ministry said the CSTO contingents did not take part in operations against civilians.",
+            "state_response",
+            "denial",
+        ),
     ],
 )
 def test_the_language_of_the_field_is_coded(codebook, text, table, category):
