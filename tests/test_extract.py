@@ -610,6 +610,17 @@ def test_codebook_command_lists_every_category(codebook):
         # a pattern spelling out a negator ("denied access") is not negated by it
         ("Journalists were denied access to Zhanaozen.", "state_response", "media_restrictions"),
         (
+            "Prosecutors asked the courts to declare extremist the newspapers Respublika and Vzglyad.",
+            "state_response",
+            "media_restrictions",
+        ),
+        (
+            "Police turned back a journalist who tried to reach the town.",
+            "state_response",
+            "media_restrictions",
+        ),
+        ("Their colleagues were detained in Almaty while filming.", "state_response", "media_restrictions"),
+        (
             "The minister said: I must say plainly that the police did not fire on peaceful demonstrators.",
             "state_response",
             "denial",
@@ -864,6 +875,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "leadership_change",
         ),  # the relatives, not the leader
         ("Police beat protesters on the square, and some were later detained.", "state_response", "torture"),
+        (
+            "The minister told reporters that 70 people had been detained.",
+            "state_response",
+            "media_restrictions",
+        ),  # reporters told, not reporters held
         (
             "The operation will go on until all the bandits are eliminated.",
             "state_response",
