@@ -876,6 +876,16 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
         ),  # the relatives, not the leader
         ("Police beat protesters on the square, and some were later detained.", "state_response", "torture"),
         (
+            "Police officers opened fire with automatic weapons, and kept firing as people ran.",
+            "trigger",
+            "layoffs",
+        ),  # firing is shooting here
+        (
+            "On 16 December police opened fire on sacked oil workers gathered on the square.",
+            "trigger",
+            "layoffs",
+        ),  # "sacked oil workers" names who they were
+        (
             "The minister told reporters that 70 people had been detained.",
             "state_response",
             "media_restrictions",
