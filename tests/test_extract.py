@@ -581,6 +581,14 @@ def test_codebook_command_lists_every_category(codebook):
         ("The presiding judge did not order an inquiry into these allegations.", "outcome", "impunity"),
         ("Activists called for an inquiry, which the government rejected.", "outcome", "impunity"),
         ("The real incomes of ordinary citizens have barely grown.", "trigger", "economic_hardship"),
+        (
+            "Residents poured into the streets because the price of liquefied petroleum gas, which most of "
+            "them burn in their cars, had jumped overnight from 60 tenge a litre to 120.",
+            "trigger",
+            "price_increase",
+        ),
+        ("The protests began over the price of fuel.", "trigger", "price_increase"),
+        ("From 1 January its price was freed from state regulation.", "trigger", "price_increase"),
         ("Protesters blamed stagnant wages and mounting consumer debt.", "trigger", "economic_hardship"),
         ("They said the wealth has been captured by a small elite.", "trigger", "economic_hardship"),
         ("Ten years later, unemployment there is still high.", "trigger", "economic_hardship"),
