@@ -588,7 +588,11 @@ def test_codebook_command_lists_every_category(codebook):
             "price_increase",
         ),
         ("The protests began over the price of fuel.", "trigger", "price_increase"),
-        ("Rising inflation and stagnant real wages marked 2021 in the oil regions.", "trigger", "economic_hardship"),
+        (
+            "Rising inflation and stagnant real wages marked 2021 in the oil regions.",
+            "trigger",
+            "economic_hardship",
+        ),
         ("Wages in the oil-producing west have stagnated.", "trigger", "economic_hardship"),
         ("Their grievances include social and economic inequality.", "trigger", "economic_hardship"),
         ("From 1 January its price was freed from state regulation.", "trigger", "price_increase"),
