@@ -275,6 +275,13 @@ def test_codebook_command_lists_every_category(codebook):
             "price_increase",
         ),
         ("Protesters called for direct elections of regional governors.", "demand", "political_reform"),
+        ("Protesters wanted the right to elect their own regional governors.", "demand", "political_reform"),
+        (
+            "The protesters said they now wanted akims to be elected rather than appointed.",
+            "demand",
+            "political_reform",
+        ),
+        ("Protesters also wanted cheap gas back.", "demand", "price_rollback"),
         ("Five police officers were also jailed for abuse of power.", "outcome", "convicted"),
         ("Ten years on, nobody has told me who gave the order.", "outcome", "impunity"),
         ("No independent investigation has ever been allowed.", "outcome", "impunity"),
