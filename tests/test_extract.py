@@ -282,6 +282,11 @@ def test_codebook_command_lists_every_category(codebook):
             "political_reform",
         ),
         ("Protesters also wanted cheap gas back.", "demand", "price_rollback"),
+        (
+            "They also demanded the right to leave the management-friendly official union.",
+            "demand",
+            "independent_unions",
+        ),
         ("Five police officers were also jailed for abuse of power.", "outcome", "convicted"),
         ("Ten years on, nobody has told me who gave the order.", "outcome", "impunity"),
         ("No independent investigation has ever been allowed.", "outcome", "impunity"),
