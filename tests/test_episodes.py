@@ -234,6 +234,8 @@ PLACEMENT_FLOORS = {
     "blind22": 0.88,  # blind score 0.913
     "blind23": 0.78,  # blind score 0.803
     "blind24": 0.85,  # blind score 0.883
+    "blind25": 0.79,  # blind score 0.816
+    "blind26": 0.77,  # blind score 0.805
 }
 
 
