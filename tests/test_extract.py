@@ -1039,6 +1039,13 @@ def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):
         outlet="Steppe Rights Monitor (an NGO)",
     )  # the NGO reports who asked: the relatives, past the clause put between them and their verb
     assert categories(relatives, "demand") == ["accountability"]
+    strikers = code(
+        "Employees of Ozenmunaigas, a subsidiary of the state energy company KazMunaiGas, and of "
+        "Karazhanbasmunai, a joint venture, went on strike to demand higher wages.",
+        codebook,
+        outlet="Human Rights Watch",
+    )  # people who "went on strike to demand" are the ones asking, however far back their names are
+    assert categories(strikers, "demand") == ["higher_wages"]
 
 
 def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):

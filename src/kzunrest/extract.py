@@ -170,6 +170,9 @@ def _asker(sentence: _Sentence, frame_start: int) -> str | None:
     before. Mentions after a preposition ("workers of Ozenmunaigaz") are not subjects.
     """
     rules = sentence.rules
+    frame = rules.tables["demand"].frame.match(sentence.lowered, frame_start)
+    if rules.context["mobilised_to"].search(sentence.lowered, 0, frame.end() if frame else frame_start):
+        return "protesters"  # "..., went on strike to demand": the strikers ask
     before = sentence.lowered[:frame_start]
     cuts = [0, *(m.end() for m in _CLAUSE_CUT_RE.finditer(before))]
     inherits = bool(_PARTICIPLE_RE.match(sentence.lowered, frame_start))
