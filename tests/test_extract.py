@@ -281,6 +281,7 @@ def test_codebook_command_lists_every_category(codebook):
             "demand",
             "political_reform",
         ),
+        ("Protesters demanded that akims at all levels be elected.", "demand", "political_reform"),
         ("Protesters also wanted cheap gas back.", "demand", "price_rollback"),
         (
             "They also demanded the right to leave the management-friendly official union.",
@@ -521,6 +522,13 @@ def test_codebook_command_lists_every_category(codebook):
             "impunity",
         ),
         ("Local courts declared the work stoppage illegal.", "trigger", "strike_ruled_illegal"),
+        (
+            "In July a court declared the strikes at OzenMunaiGas and KarazhanbasMunai illegal.",
+            "trigger",
+            "strike_ruled_illegal",
+        ),
+        ("A court in Aktau declared illegal the strike at Ozenmunaigas.", "trigger", "strike_ruled_illegal"),
+        ("Natalia Sokolova, the workers' lawyer, was given six years.", "trigger", "activist_arrested"),
         (
             "The strike at OzenMunaiGas was declared illegal by the Aktau city court.",
             "trigger",
