@@ -522,6 +522,31 @@ def test_codebook_command_lists_every_category(codebook):
             "impunity",
         ),
         ("Local courts declared the work stoppage illegal.", "trigger", "strike_ruled_illegal"),
+        ("The number of those detained has risen to 7,939.", "state_response", "arrests"),
+        ("Police said more than 3,000 people detained.", "state_response", "arrests"),
+        ("Tokayev takes over Security Council", "state_response", "officials_dismissed"),
+        ("Tokayev issued a shoot-without-warning order.", "state_response", "shoot_to_kill_order"),
+        (
+            "He said he had ordered law enforcement bodies and the army to open fire to kill without warning.",
+            "state_response",
+            "shoot_to_kill_order",
+        ),
+        (
+            "Five police officers received prison terms of up to seven years.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
+        (
+            "In May five policemen were given between five and seven years.",
+            "state_response",
+            "security_forces_prosecuted",
+        ),
+        ("The town hall, the offices of OzenMunaiGas and a hotel were burned.", "outcome", "property_damage"),
+        (
+            "Mobile internet and most fixed-line connections were down across the country.",
+            "state_response",
+            "internet_shutdown",
+        ),
         (
             "In July a court declared the strikes at OzenMunaiGas and KarazhanbasMunai illegal.",
             "trigger",
