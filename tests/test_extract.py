@@ -523,6 +523,18 @@ def test_codebook_command_lists_every_category(codebook):
         ),
         ("Local courts declared the work stoppage illegal.", "trigger", "strike_ruled_illegal"),
         ("The number of those detained has risen to 7,939.", "state_response", "arrests"),
+        (
+            "It was a labour dispute that the authorities let rot for seven months.",
+            "state_response",
+            "ignore",
+        ),
+        ("Nobody from the government in Astana came to speak to them.", "state_response", "ignore"),
+        (
+            "Officials insisted the officers used their weapons to defend themselves.",
+            "state_response",
+            "denial",
+        ),
+        ("None of these allegations led to a prosecution of the officers involved.", "outcome", "impunity"),
         ("Police said more than 3,000 people detained.", "state_response", "arrests"),
         ("Tokayev takes over Security Council", "state_response", "officials_dismissed"),
         ("Tokayev issued a shoot-without-warning order.", "state_response", "shoot_to_kill_order"),
@@ -955,6 +967,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "state_response",
             "lethal_force",
         ),  # an aim, not a killing
+        (
+            "The lesson everyone took from 2011 was that you don't let a labour dispute drag on.",
+            "state_response",
+            "ignore",
+        ),
     ],
 )
 def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, category):
