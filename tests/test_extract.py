@@ -537,6 +537,8 @@ def test_codebook_command_lists_every_category(codebook):
         ("None of these allegations led to a prosecution of the officers involved.", "outcome", "impunity"),
         ("Police said more than 3,000 people detained.", "state_response", "arrests"),
         ("Tokayev takes over Security Council", "state_response", "officials_dismissed"),
+        ("Tokayev takes over Security Council", "outcome", "leadership_change"),
+        ("He said he had taken over as chairman of the Security Council.", "outcome", "leadership_change"),
         ("Tokayev issued a shoot-without-warning order.", "state_response", "shoot_to_kill_order"),
         (
             "He said he had ordered law enforcement bodies and the army to open fire to kill without warning.",
