@@ -71,6 +71,17 @@ def test_a_resolutions_citations_and_closing_formula_are_neither(codebook):
     assert [ep for _, ep in place(text, codebook)] == [None, "january-2022", None]
 
 
+def test_letterheads_signatures_and_keywords_are_neither(codebook):
+    text = (
+        "On 16 December 2011 police opened fire on strikers in Zhanaozen.\n\n"
+        "PROSECUTOR GENERAL'S OFFICE OF THE REPUBLIC OF KAZAKHSTAN\n\n"
+        "Press Service of the Prosecutor General's Office\n\n"
+        "Keywords: Kazakhstan; labour unrest; oil; Zhanaozen; trade unions\n\n"
+        "Tags: Zhanaozen, Kozlov, Alga, trial, torture"
+    )
+    assert [ep for _, ep in place(text, codebook)] == ["zhanaozen-2011", None, None, None, None]
+
+
 def test_years_dates_and_cues(codebook):
     placed = place(
         "Oil workers went on strike in May 2011.\n"

@@ -980,6 +980,11 @@ def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, ca
     assert category not in categories(code(text, codebook), table)
 
 
+def test_a_posts_tags_are_no_facts(codebook):
+    rows = code("Tags: Zhanaozen, Kozlov, Alga, trial, torture", codebook, EPISODE_2011)
+    assert all(rows[table] == [] for table in rows)
+
+
 def test_a_state_denial_is_a_denial_not_a_shooting(codebook):
     rows = code(
         "Meanwhile, the authorities have stuck to their version of what happened – that police only "
