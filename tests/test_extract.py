@@ -541,7 +541,7 @@ def test_codebook_command_lists_every_category(codebook):
         ("He said he had taken over as chairman of the Security Council.", "outcome", "leadership_change"),
         ("Tokayev issued a shoot-without-warning order.", "state_response", "shoot_to_kill_order"),
         (
-            "He said he had ordered law enforcement bodies and the army to open fire to kill without warning.",
+            "He said he had ordered law enforcement and the army to open fire to kill without warning.",
             "state_response",
             "shoot_to_kill_order",
         ),
@@ -1285,6 +1285,11 @@ def test_person_counts_need_a_number(codebook):
     assert rows["outcomes"] == []
     rows = code("As a result, 22 employees of law enforcement bodies have been brought to trial.", codebook)
     assert "killed" not in categories(rows, "outcome")
+    # a number with its own noun counts that noun: 37 vehicles are not 37 injured
+    rows = code("95 police officers were injured, 37 service vehicles were damaged.", codebook)
+    assert [r["value_low"] for r in rows["outcomes"] if r["category"] == "injured"] == [95.0]
+    rows = code("The official death toll was 17, although some researchers have argued otherwise.", codebook)
+    assert row(rows, "outcome", "killed")["value_low"] == 17.0  # "researchers" is not what 17 counts
 
 
 @pytest.mark.parametrize(

@@ -300,7 +300,7 @@ def _accepts(category: Category, figure, hit: Hit | None = None) -> bool:
         rule = category.figure
         return bool(
             rule.unitless
-            and not figure.duration  # "For seven months, the sacked workers ..." counts no one
+            and not figure.counts_other  # "For seven months, the sacked workers ...": no one counted
             and hit
             and _distance((hit.start, hit.end), (figure.start, figure.end)) <= UNITLESS_REACH
         )

@@ -31,7 +31,9 @@ class Figure:
     unit: str | None  # one of codebook/units.yaml, or None when the text counts something else
     qualifier: str  # exact | at_least | more_than | about | up_to | vague
     role: str | None = None  # "from" | "to": the two ends of a change ("from 60 to 120 tenge")
-    duration: bool = False  # a length of time no unit counts ("for seven months", "72 hours")
+    # the number counts what no unit lists: a length of time ("for seven months", "72 hours")
+    # or a thing ("37 service vehicles")
+    counts_other: bool = False
 
 
 # Token kinds.
@@ -716,8 +718,8 @@ def _figure(toks: _Tokens, q: _Quantity, lex: FigureLexicon, lowered: str) -> Fi
     low, high, qualifier = _bounds(low, high, q.qualifier, qualifier)
     start = toks.start[cue_start]
     end = max(toks.end[last - 1], unit_end)
-    duration = unit is None and unit_end >= 0  # a duration noun without a unit of its own
-    return Figure(start, end, low, high, unit, qualifier, duration=duration)
+    counts_other = unit is None and unit_end >= 0  # a noun without a unit of its own
+    return Figure(start, end, low, high, unit, qualifier, counts_other=counts_other)
 
 
 def _age(toks: _Tokens, j: int) -> bool:
@@ -762,7 +764,7 @@ def _unit(toks: _Tokens, q: _Quantity, lex: FigureLexicon) -> tuple[str | None, 
     """
     if q.unit is not None:
         return q.unit, 1.0, toks.end[q.last - 1], False, q.last - 1
-    j = q.last if q.unit_from is None else q.unit_from
+    j = first = q.last if q.unit_from is None else q.unit_from
     if j + 1 < toks.n and toks.low[j] in ("-", "–") and toks.kind[j + 1] == _WORD:
         return _compound_unit(toks, j + 1, lex)  # "20-day", "two-week", "eight-month"
     words = 0
@@ -791,7 +793,11 @@ def _unit(toks: _Tokens, q: _Quantity, lex: FigureLexicon) -> tuple[str | None, 
             break
         bare = False
         if len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
-            break  # a plural noun not listed: the head of something else ("strikes", "vehicles")
+            # a plural noun not listed is the head of something else; right after the number
+            # ("37 service vehicles") it is what the number counts
+            if words <= 1 and all(toks.low[k] not in lex.crossable for k in range(first, j)):
+                return None, 1.0, toks.end[j], False, j
+            break
         words += 1
         j += 1
     return None, 1.0, -1, bare, j
