@@ -1370,6 +1370,19 @@ def test_an_interviews_answers_are_the_interviewees(codebook):
     assert claims[-1][2] != "ngo"  # after the next question the text speaks for itself again
 
 
+def test_a_testimonys_sentences_are_its_speakers(codebook):
+    text = (
+        "Serik, 47, former operator at OzenMunaiGas\n\n"
+        "I heard shots, and I saw the police firing straight into the crowd.\n\n"
+        "About this collection\n\n"
+        "Police opened fire on the crowd."
+    )
+    rows = code(text, codebook, EPISODE_2011, published=date(2021, 12, 14))
+    claims = [(r["claimant"], r["claimant_type"]) for r in rows["state_responses"]]
+    assert claims[0] == ("Serik", "activist")
+    assert claims[-1] == (None, "unattributed")  # after the next heading the text speaks for itself
+
+
 @pytest.mark.parametrize(
     ("text", "table", "category", "actor"),
     [

@@ -547,6 +547,7 @@ class _Document:
             elif author is not None and i not in self.context_claims:
                 self.context_claims[i] = author
         self._read_interview()
+        self._read_testimonies()
 
     def _read_interview(self) -> None:
         """In an interview every sentence of an answer is the interviewee's ("A: The company went
@@ -568,6 +569,20 @@ class _Document:
                 answering = True
             if answering and i not in self.context_claims:
                 self.context_claims[i] = interviewee
+
+    def _read_testimonies(self) -> None:
+        """In a collection of testimonies every sentence after a speaker's line ("Serik, 47, former
+        operator at OzenMunaiGas") is the speaker's, up to the next heading, unless it names its
+        own source."""
+        speaker = None
+        for i, record in enumerate(self.sentences):
+            text = record["text"].strip()
+            if found := self.rules.context["speaker_intro"].match(text):
+                speaker = self._author(found.group("claimant"), i)
+            elif not text.endswith(episodes.CLOSING):
+                speaker = None  # a heading ends the testimony
+            elif speaker is not None and i not in self.context_claims:
+                self.context_claims[i] = speaker
 
     def _author(self, name: str, index: int):
         """The claim of a post's author: typed from the name and how the text introduced it."""
