@@ -970,6 +970,11 @@ def test_an_estimate_of_what_may_have_happened_is_coded(codebook):
             "lethal_force",
         ),  # an aim, not a killing
         (
+            "The Government has kept in place the moratorium on increases in the prices of fuel.",
+            "trigger",
+            "price_increase",
+        ),  # a freeze on rises is a concession
+        (
             "The lesson everyone took from 2011 was that you don't let a labour dispute drag on.",
             "state_response",
             "ignore",
@@ -1103,6 +1108,12 @@ def test_an_outsiders_own_document_asks_in_its_own_voice(codebook):
         outlet="Human Rights Watch",
     )  # people who "went on strike to demand" are the ones asking, however far back their names are
     assert categories(strikers, "demand") == ["higher_wages"]
+    briefing = code(
+        "We call on the authorities to release everyone detained solely for exercising their rights.",
+        codebook,
+        outlet="UN Office of the High Commissioner for Human Rights",
+    )
+    assert briefing["demands"] == []
 
 
 def test_a_demand_list_takes_its_frame_and_claimant_from_its_lead_in(codebook):
