@@ -523,6 +523,11 @@ def test_codebook_command_lists_every_category(codebook):
         ),
         ("Local courts declared the work stoppage illegal.", "trigger", "strike_ruled_illegal"),
         ("The number of those detained has risen to 7,939.", "state_response", "arrests"),
+        ("Those held include journalists and civil society activists.", "state_response", "arrests"),
+        ("The tragic events claimed the lives of 232 people.", "outcome", "killed"),
+        ("The strike ended with the dismissal of about 2,000 workers.", "outcome", "workers_dismissed"),
+        ("Weapons were stolen from police stations and gun shops.", "outcome", "property_damage"),
+        ("The police had to defend themselves, the prosecutor said.", "state_response", "denial"),
         (
             "It was a labour dispute that the authorities let rot for seven months.",
             "state_response",
