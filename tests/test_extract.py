@@ -990,6 +990,15 @@ def test_negated_and_hypothetical_events_are_not_coded(codebook, text, table, ca
     assert category not in categories(code(text, codebook), table)
 
 
+def test_the_presidents_own_proposals_are_the_states_acts(codebook):
+    text = "I propose to hold a national referendum on the amendments to the Constitution."
+    address = code(text, codebook, EPISODE_2022, outlet="Office of the President of Kazakhstan")
+    assert categories(address, "state_response") == ["reform"]
+    assert categories(code(text, codebook, EPISODE_2022), "state_response") == []  # anyone else's is a call
+    rows = code("A Constitutional Court will be re-established.", codebook, EPISODE_2022)
+    assert categories(rows, "state_response") == ["reform"]
+
+
 def test_a_posts_tags_are_no_facts(codebook):
     rows = code("Tags: Zhanaozen, Kozlov, Alga, trial, torture", codebook, EPISODE_2011)
     assert all(rows[table] == [] for table in rows)

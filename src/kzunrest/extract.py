@@ -35,6 +35,7 @@ _PREPOSITION_BEFORE_RE = re.compile(
 _CLAUSE_CUT_RE = re.compile(r"[,;:(\[]|\s[–—-]+\s")
 _RELATIVE_RE = re.compile(r"\s*(?:who|which|that)\b")
 _PARTICIPLE_RE = re.compile(r"\w+ing\b")
+_FIRST_PERSON_RE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+){0,2}$")
 _COORDINATION_RE = re.compile(r"\band\b|[,;]")
 COORDINATION_COST = 40
 UNITLESS_REACH = 12  # characters between a bare number and the words it counts ("killing at least 15")
@@ -221,6 +222,12 @@ def _requested(sentence: _Sentence, start: int) -> bool:
         between = lowered[f.end() : start]
         near = len(between.split()) <= window and not _REQUEST_BREAK_RE.search(between)
         if (near or _opens_list(lowered, f.end(), start)) and _asker(sentence, f.start()) != "state":
+            if (
+                sentence.doc.state_voice
+                and f.group().startswith(("propos", "suggest"))
+                and _FIRST_PERSON_RE.search(lowered, 0, f.start())
+            ):
+                continue  # "I propose a referendum" in the President's own address: the state acts
             return True
     return False
 
