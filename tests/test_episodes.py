@@ -247,6 +247,10 @@ PLACEMENT_FLOORS = {
     "blind24": 0.85,  # blind score 0.883
     "blind25": 0.79,  # blind score 0.816
     "blind26": 0.77,  # blind score 0.805
+    "blind27": 0.78,  # blind score 0.807
+    "blind28": 0.86,  # blind score 0.889
+    "blind29": 0.80,  # blind score 0.834
+    "blind30": 0.79,  # blind score 0.824
 }
 
 
