@@ -77,9 +77,13 @@ def test_letterheads_signatures_and_keywords_are_neither(codebook):
         "PROSECUTOR GENERAL'S OFFICE OF THE REPUBLIC OF KAZAKHSTAN\n\n"
         "Press Service of the Prosecutor General's Office\n\n"
         "Keywords: Kazakhstan; labour unrest; oil; Zhanaozen; trade unions\n\n"
-        "Tags: Zhanaozen, Kozlov, Alga, trial, torture"
+        "Tags: Zhanaozen, Kozlov, Alga, trial, torture\n\n"
+        "AMNESTY INTERNATIONAL\n\n"
+        "Spokesperson for the UN High Commissioner for Human Rights: Liz Throssell\n\n"
+        "(Khabar TV, Astana, in Russian 1500 gmt 16 Dec 11)\n\n"
+        "Information on detained persons: 8 (7172) 72-22-77."
     )
-    assert [ep for _, ep in place(text, codebook)] == ["zhanaozen-2011", None, None, None, None]
+    assert [ep for _, ep in place(text, codebook)] == ["zhanaozen-2011"] + [None] * 8
 
 
 def test_years_dates_and_cues(codebook):

@@ -999,9 +999,11 @@ def test_the_presidents_own_proposals_are_the_states_acts(codebook):
     assert categories(rows, "state_response") == ["reform"]
 
 
-def test_a_posts_tags_are_no_facts(codebook):
+def test_a_posts_tags_and_a_contact_line_are_no_facts(codebook):
     rows = code("Tags: Zhanaozen, Kozlov, Alga, trial, torture", codebook, EPISODE_2011)
     assert all(rows[table] == [] for table in rows)
+    rows = code("Information on detained persons: 8 (7172) 72-22-77.", codebook, EPISODE_2022)
+    assert all(rows[table] == [] for table in rows)  # a phone number, not 8 detained
 
 
 def test_a_state_denial_is_a_denial_not_a_shooting(codebook):
