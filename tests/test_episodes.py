@@ -277,6 +277,8 @@ def test_placement_accuracy_against_gold(name, floor, codebook):
         ("Policy brief, Central Eurasia Policy Forum, September 2023", None),
         ("Mangistau Riot - December 2011", "zhanaozen-2011"),  # a headline naming its event's date
         ("Kazakhstan's economy grew by about 5 percent in 2023.", None),  # a year, but no event
+        ("The Uzen field is operated by OzenMunaiGas, a subsidiary of KazMunayGas.", None),  # a company
+        ("OzenMunaiGas sacked hundreds of the strikers.", "zhanaozen-2011"),  # and its strike
         ("On 22 December 2011 the President removed the governor of the region.", "zhanaozen-2011"),
         ("Section III - The events of 16 and 17 December 2011", "zhanaozen-2011"),
         ("Other protests followed over the next decade.", None),

@@ -30,7 +30,7 @@ _DURATION_RE = re.compile(
 
 @dataclass(frozen=True)
 class _Rules:
-    cues: list[tuple[re.Pattern, str]]  # (phrase regex, episode)
+    cues: list[tuple[re.Pattern, str, bool]]  # (phrase regex, episode, a name: needs an event named)
     neither: re.Pattern | None
     event_terms: re.Pattern
     ruleset: patterns.Ruleset  # a sentence the codebook codes a fact in names an event too
@@ -45,8 +45,13 @@ class _Rules:
 def _rules(codebook: Codebook) -> _Rules:
     spec = codebook.episode_cues
     cues = [
-        (re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE if not phrase.isupper() else 0), eid)
-        for eid, phrases in spec.get("cues", {}).items()
+        (
+            re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE if not phrase.isupper() else 0),
+            eid,
+            kind == "name_cues",
+        )
+        for kind in ("cues", "name_cues")
+        for eid, phrases in spec.get(kind, {}).items()
         for phrase in phrases
     ]
     neither = spec.get("neither") or []
@@ -156,8 +161,10 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             votes[eid] += 3 if m.year else 1
             reasons.append(f"date {sentence[m.start : m.end]}")
     cued = set()
-    for pattern, eid in rules.cues:
+    for pattern, eid, name in rules.cues:
         m = pattern.search(sentence)
+        if m and name and not _names_event(sentence, rules):
+            continue  # "The Uzen field is operated by OzenMunaiGas": a company, not its strike
         if m and eid not in cued:  # one cue per episode is enough; more do not outvote a year
             cued.add(eid)
             votes[eid] += 2
