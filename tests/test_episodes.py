@@ -71,6 +71,16 @@ def test_a_resolutions_citations_and_closing_formula_are_neither(codebook):
     assert [ep for _, ep in place(text, codebook)] == [None, "january-2022", None]
 
 
+def test_a_quotation_recalling_the_past_goes_on_with_its_story(codebook):
+    text = (
+        "On 16 December 2011 police opened fire on the strikers in Zhanaozen. "
+        "“There was a stage, music, yurts for the celebration. "
+        "We were just standing there with our placards.” "
+        "“Today I want the truth,” she said."
+    )
+    assert [ep for _, ep in place(text, codebook)] == ["zhanaozen-2011"] * 3 + [None]
+
+
 def test_letterheads_signatures_and_keywords_are_neither(codebook):
     text = (
         "On 16 December 2011 police opened fire on strikers in Zhanaozen.\n\n"

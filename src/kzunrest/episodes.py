@@ -35,6 +35,7 @@ class _Rules:
     event_terms: re.Pattern
     ruleset: patterns.Ruleset  # a sentence the codebook codes a fact in names an event too
     anaphora: re.Pattern
+    present_tense: re.Pattern  # a quotation speaking of today, not recalling the events
     neither_lines: re.Pattern
     relative_back: list[re.Pattern]
     relative_here: list[re.Pattern]
@@ -62,6 +63,7 @@ def _rules(codebook: Codebook) -> _Rules:
         event_terms=re.compile(rf"(?<!\w)(?:{event_terms})", re.IGNORECASE),
         ruleset=patterns.load(codebook),
         anaphora=re.compile(spec.get("anaphora", "(?!)")),
+        present_tense=re.compile(spec.get("quote_present_tense", "(?!)"), re.IGNORECASE),
         neither=re.compile("|".join(re.escape(p) for p in neither), re.IGNORECASE) if neither else None,
         relative_back=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("back", [])],
         relative_here=[re.compile(p, re.IGNORECASE) for p in spec.get("relative", {}).get("here", [])],
@@ -300,7 +302,12 @@ def place_sentences(
             section_choice = _majority(by_section.get(sections[i], Counter()))
             section_placed = (section_choice, "context: section majority")
             placed.append(weak[i] if section_choice in (None, weak[i][0]) else section_placed)
-        elif not in_list and not _names_event(sentence, rules) and not rules.anaphora.match(sentence):
+        elif (
+            not in_list
+            and not _names_event(sentence, rules)
+            and not rules.anaphora.match(sentence)
+            and not _recalls_in_quotes(text, spans[i][0], sentence, rules)
+        ):
             placed.append((NEITHER, "no event named"))
         elif context is not None and (context[0] is not NEITHER or in_list):
             placed.append((context[0], "context: the sentence or list before it"))
@@ -314,6 +321,17 @@ def place_sentences(
         if reason not in ("no event named", "dateline"):
             context = (episode, "list" if sentence.endswith(":") or list_item else "sentence")
     return placed
+
+
+def _recalls_in_quotes(text: str, start: int, sentence: str, rules: _Rules) -> bool:
+    """A quotation (opening on a quotation mark, or inside one opened earlier in its paragraph)
+    that recalls the past goes on with the story around it: "“People were running and falling.”"."""
+    if rules.present_tense.search(sentence):
+        return False  # "“I do not want revenge.”": the speaker speaks of today
+    if sentence.lstrip().startswith(("“", '"')):
+        return True
+    paragraph = text[text.rfind("\n", 0, start) + 1 : start]
+    return paragraph.count("“") > paragraph.count("”") or paragraph.count('"') % 2 == 1
 
 
 def _majority(counts: Counter) -> str | None:
