@@ -265,6 +265,8 @@ PLACEMENT_FLOORS = {
     "blind28": 0.86,  # blind score 0.889
     "blind29": 0.80,  # blind score 0.834
     "blind30": 0.79,  # blind score 0.824
+    "blind31": 0.86,  # blind score 0.887
+    "blind32": 0.76,  # blind score 0.786
 }
 
 
