@@ -81,6 +81,12 @@ def _names_event(sentence: str, rules: _Rules) -> bool:
     return any(categories[i].table != "demand" for i in rules.ruleset.scan(sentence.lower())[0])
 
 
+def is_neither_line(sentence: str, codebook: Codebook) -> bool:
+    """A byline, credit, letterhead, tag or contact line (episodes.yaml neither_lines): never about
+    an event, so it states no fact either."""
+    return bool(_rules(codebook).neither_lines.match(sentence))
+
+
 def _episode_of_year(year: int, rules: _Rules) -> str | None:
     for eid, (start, end) in rules.windows.items():
         if start.year <= year <= end.year:
@@ -164,13 +170,14 @@ def _votes(sentence: str, reference: date | None, rules: _Rules) -> tuple[Counte
             reasons.append(f"date {sentence[m.start : m.end]}")
     cued = set()
     for pattern, eid, name in rules.cues:
+        if eid in cued:  # one cue per episode is enough; more do not outvote a year
+            continue
         m = pattern.search(sentence)
-        if m and name and not _names_event(sentence, rules):
+        if m is None or (name and not _names_event(sentence, rules)):
             continue  # "The Uzen field is operated by OzenMunaiGas": a company, not its strike
-        if m and eid not in cued:  # one cue per episode is enough; more do not outvote a year
-            cued.add(eid)
-            votes[eid] += 2
-            reasons.append(f"cue '{m.group(0)}'")
+        cued.add(eid)
+        votes[eid] += 2
+        reasons.append(f"cue '{m.group(0)}'")
     other_span = False
     for year, start in dates.find_years_at(sentence):
         if year in date_years or _CONTRAST_RE.search(sentence, 0, start):

@@ -224,7 +224,7 @@ def _requested(sentence: _Sentence, start: int) -> bool:
         if (near or _opens_list(lowered, f.end(), start)) and _asker(sentence, f.start()) != "state":
             if (
                 sentence.doc.state_voice
-                and f.group().startswith(("propos", "suggest"))
+                and sentence.rules.context["own_proposal"].match(lowered, f.start())
                 and _FIRST_PERSON_RE.search(lowered, 0, f.start())
             ):
                 continue  # "I propose a referendum" in the President's own address: the state acts
@@ -463,6 +463,7 @@ class _Document:
         self.document = document
         self.sentences = sentences
         self.rules = rules
+        self.codebook = codebook
         voice = f"{document.get('title') or ''} {document.get('outlet') or ''}".lower()
         self.state_voice = bool(
             rules.context["state_voice"].search(voice)
@@ -492,14 +493,17 @@ class _Document:
         document's own voice ("• Invite a UN-led investigation")."""
         ctx = self.rules.context
         text = self.sentences[index]["text"].strip()
-        if ctx["not_facts"].match(text):
+        if ctx["not_facts"].match(text) or episodes.is_neither_line(text, self.codebook):
             return True
         item = episodes.LIST_ITEM_RE.match(text)
         if item and ctx["recommendation"].match(text, item.end()) and index not in self.list_frames:
             return True
-        record = self.sentences[index]
-        words = episodes.heading_words(self.document["text"], record["char_start"], record["char_end"])
+        words = self._heading_words(index)
         return words is not None and words <= ctx["heading_words"]
+
+    def _heading_words(self, index: int) -> int | None:
+        record = self.sentences[index]
+        return episodes.heading_words(self.document["text"], record["char_start"], record["char_end"])
 
     def _new_line(self, index: int) -> bool:
         if index == 0:
@@ -586,7 +590,7 @@ class _Document:
             text = record["text"].strip()
             if found := self.rules.context["speaker_intro"].match(text):
                 speaker = self._author(found.group("claimant"), i)
-            elif not text.endswith(episodes.CLOSING):
+            elif self._heading_words(i) is not None:
                 speaker = None  # a heading ends the testimony
             elif speaker is not None and i not in self.context_claims:
                 self.context_claims[i] = speaker

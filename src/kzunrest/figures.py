@@ -757,7 +757,8 @@ def _bounds(low, high, shape: str, qualifier: str) -> tuple[float | None, float 
 
 
 def _unit(toks: _Tokens, q: _Quantity, lex: FigureLexicon) -> tuple[str | None, float, int, bool, int]:
-    """(unit, factor, end of the unit noun, bare count?, token index of the unit noun).
+    """(unit, factor, end of the unit noun, bare count?, token index of the unit noun); a noun no
+    unit lists right after the number ("37 service vehicles") gives unit None and its end.
 
     Looks at up to `max_words` words after the quantity for a unit noun; "bare" means the
     search ended at a stop word or punctuation without crossing any other word.

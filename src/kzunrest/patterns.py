@@ -557,7 +557,7 @@ def _figure_rule(
 _CONTEXT_REGEXES = (
     "lead_in", "list_item", "bare_marker", "authored", "section_break", "question", "answer", "interviewee",
     "state_voice", "state_outlet", "outsider_voice", "other_claim", "another_estimate", "not_facts",
-    "recommendation", "continues", "mobilised_to", "speaker_intro",
+    "recommendation", "continues", "mobilised_to", "speaker_intro", "own_proposal",
 )  # fmt: skip
 
 
